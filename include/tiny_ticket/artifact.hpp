@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The artifact layer: the only public header that includes nlohmann/json.
+// Everything else (text, features, nn, classifier) stays JSON-free.
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <istream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include <nlohmann/json.hpp>
+
+#include "classifier.hpp"
+#include "compat/tickets_inf.hpp"
+#include "detail/json_reader.hpp"
+#include "model.hpp"
+#include "version.hpp"
+
+namespace tiny_ticket {
+
+/// Name in the `format` field of native artifacts.
+inline constexpr const char* artifact_format_name = "tiny_ticket";
+/// Newest native format version this library reads and the one it writes.
+inline constexpr int artifact_format_version = 1;
+
+/// How weights are written.
+enum class weight_encoding {
+    base64,  ///< compact little-endian blobs (float32 for float models, float64 for double)
+    arrays,  ///< plain JSON number arrays (readable, larger)
+};
+
+struct save_options {
+    weight_encoding weights = weight_encoding::base64;
+    /// Indent width for pretty printing; -1 writes compact JSON.
+    int indent = -1;
+};
+
+namespace detail {
+
+inline const char* to_string(count_mode m) {
+    return m == count_mode::count ? "count" : m == count_mode::binary ? "binary" : "log1p";
+}
+
+inline count_mode parse_count_mode(const json& j, const std::string& path) {
+    const std::string s = get_string(j, path);
+    if (s == "count") return count_mode::count;
+    if (s == "log1p") return count_mode::log1p;
+    if (s == "binary") return count_mode::binary;
+    throw artifact_error(errc::value, path, "expected \"count\", \"log1p\" or \"binary\", got \"" + s + "\"");
+}
+
+inline void read_mode_l2(const json& g, const std::string& p, count_mode& mode, bool& l2) {
+    if (const json* m = optional_field(g, "mode", p)) mode = parse_count_mode(*m, p + "/mode");
+    if (const json* l = optional_field(g, "l2", p)) l2 = get_bool(*l, p + "/l2");
+}
+
+template <class T>
+dense_spec<T> read_dense(const json& j, const std::string& p, const load_options& lim) {
+    dense_spec<T> d;
+    d.in = static_cast<std::size_t>(get_uint(field(j, "in", p), p + "/in", lim.max_tensor_elements));
+    d.out = static_cast<std::size_t>(get_uint(field(j, "out", p), p + "/out", lim.max_width));
+    d.weights = get_tensor<T>(field(j, "weights", p), p + "/weights", d.out, d.in, lim);
+    d.bias = get_tensor<T>(field(j, "bias", p), p + "/bias", d.out, 1, lim);
+    return d;
+}
+
+inline normalizer_config read_normalizer(const json& j, const std::string& p, const load_options& lim) {
+    normalizer_config c;
+    require_object(j, p);
+    if (const json* v = optional_field(j, "lowercase", p)) c.lowercase = get_bool(*v, p + "/lowercase");
+    if (const json* v = optional_field(j, "url_token", p)) c.url_token = get_string(*v, p + "/url_token");
+    if (const json* v = optional_field(j, "email_token", p)) c.email_token = get_string(*v, p + "/email_token");
+    if (const json* v = optional_field(j, "number_token", p)) c.number_token = get_string(*v, p + "/number_token");
+    if (const json* v = optional_field(j, "max_repeat", p))
+        c.max_repeat = static_cast<unsigned>(get_uint(*v, p + "/max_repeat", 64));
+    if (const json* v = optional_field(j, "lexicon", p)) {
+        const std::string lp = p + "/lexicon";
+        if (!v->is_object()) type_error(*v, lp, "an object of word -> replacement");
+        if (v->size() > lim.max_vocab) throw artifact_error(errc::limit, lp, "too many entries");
+        for (auto it = v->begin(); it != v->end(); ++it)
+            c.lexicon.emplace_back(it.key(), get_string(it.value(), lp + "/" + pointer_key(it.key())));
+    }
+    return c;
+}
+
+template <class T>
+basic_model<T> native_model(const json& root, const load_options& lim) {
+    basic_model<T> m;
+    const std::string fmt = get_string(field(root, "format", ""), "/format");
+    if (fmt != artifact_format_name)
+        throw artifact_error(errc::version, "/format",
+                             std::string("expected \"") + artifact_format_name + "\", got \"" + fmt + "\"");
+    const auto ver = get_uint(field(root, "version", ""), "/version", 1u << 30);
+    if (ver > static_cast<std::uint64_t>(artifact_format_version))
+        throw artifact_error(errc::version, "/version",
+                             "artifact format version " + std::to_string(ver) + " is newer than this library reads (" +
+                                 std::to_string(artifact_format_version) + "); upgrade tiny_ticket");
+    if (ver < 1) throw artifact_error(errc::version, "/version", "expected version >= 1, got " + std::to_string(ver));
+    if (const json* v = optional_field(root, "producer", "")) m.producer = get_string(*v, "/producer");
+    if (const json* v = optional_field(root, "normalizer", "")) m.normalizer = read_normalizer(*v, "/normalizer", lim);
+
+    const json& f = field(root, "features", "");
+    auto& fs = m.features;
+    if (const json* g = optional_field(f, "bow", "/features")) {
+        fs.bow.vocab = get_strings(field(*g, "vocab", "/features/bow"), "/features/bow/vocab", lim.max_vocab);
+        read_mode_l2(*g, "/features/bow", fs.bow.mode, fs.bow.l2);
+    }
+    if (const json* g = optional_field(f, "keywords", "/features")) {
+        fs.keywords.phrases = get_strings(field(*g, "phrases", "/features/keywords"), "/features/keywords/phrases", lim.max_vocab);
+        if (const json* v = optional_field(*g, "match", "/features/keywords")) {
+            const std::string s = get_string(*v, "/features/keywords/match");
+            if (s == "token") fs.keywords.match = keyword_match::token;
+            else if (s == "substring") fs.keywords.match = keyword_match::substring;
+            else throw artifact_error(errc::value, "/features/keywords/match", "expected \"token\" or \"substring\", got \"" + s + "\"");
+        }
+    }
+    if (const json* g = optional_field(f, "bigrams", "/features")) {
+        fs.bigrams.vocab = get_strings(field(*g, "vocab", "/features/bigrams"), "/features/bigrams/vocab", lim.max_vocab);
+        read_mode_l2(*g, "/features/bigrams", fs.bigrams.mode, fs.bigrams.l2);
+    }
+    if (const json* g = optional_field(f, "char_ngrams", "/features")) {
+        const std::string p = "/features/char_ngrams";
+        fs.char_ngrams.min_n = static_cast<unsigned>(get_uint(field(*g, "min_n", p), p + "/min_n", 32));
+        fs.char_ngrams.max_n = static_cast<unsigned>(get_uint(field(*g, "max_n", p), p + "/max_n", 32));
+        fs.char_ngrams.buckets = static_cast<std::uint32_t>(get_uint(field(*g, "buckets", p), p + "/buckets", lim.max_char_buckets));
+        read_mode_l2(*g, p, fs.char_ngrams.mode, fs.char_ngrams.l2);
+    }
+    if (const json* g = optional_field(f, "embedding", "/features")) {
+        const std::string p = "/features/embedding";
+        auto& e = fs.embedding;
+        e.dim = static_cast<std::size_t>(get_uint(field(*g, "dim", p), p + "/dim", lim.max_width));
+        e.vocab = get_strings(field(*g, "vocab", p), p + "/vocab", lim.max_vocab);
+        if (const json* v = optional_field(*g, "max_tokens", p)) e.max_tokens = static_cast<std::size_t>(get_uint(*v, p + "/max_tokens", 1u << 30));
+        if (const json* v = optional_field(*g, "unk", p)) {
+            if (!v->is_number_integer()) type_error(*v, p + "/unk", "an integer");
+            const auto u = v->get<std::int64_t>();
+            if (u < -1 || u >= static_cast<std::int64_t>(e.vocab.size()))
+                throw artifact_error(errc::value, p + "/unk", "expected -1 or an index below " +
+                                                                  std::to_string(e.vocab.size()) + ", got " + std::to_string(u));
+            e.unk = static_cast<std::int32_t>(u);
+        }
+        e.weights = get_tensor<T>(field(*g, "weights", p), p + "/weights", e.vocab.size(), e.dim, lim);
+    }
+
+    const json& trunk = field(root, "trunk", "");
+    if (!trunk.is_array()) type_error(trunk, "/trunk", "an array of layers");
+    if (trunk.size() > 64) throw artifact_error(errc::limit, "/trunk", "expected at most 64 layers, got " + std::to_string(trunk.size()));
+    for (std::size_t l = 0; l < trunk.size(); ++l) {
+        const std::string p = "/trunk/" + std::to_string(l);
+        const std::string type = get_string(field(trunk[l], "type", p), p + "/type");
+        if (type == "dense") m.trunk.emplace_back(read_dense<T>(trunk[l], p, lim));
+        else if (type == "relu") m.trunk.emplace_back(relu_spec{});
+        else throw artifact_error(errc::value, p + "/type", "expected \"dense\" or \"relu\", got \"" + type + "\"");
+    }
+
+    const json& heads = field(root, "heads", "");
+    if (!heads.is_array()) type_error(heads, "/heads", "an array of heads");
+    if (heads.size() > lim.max_heads)
+        throw artifact_error(errc::limit, "/heads", "expected at most " + std::to_string(lim.max_heads) + " heads, got " + std::to_string(heads.size()));
+    for (std::size_t h = 0; h < heads.size(); ++h) {
+        const std::string p = "/heads/" + std::to_string(h);
+        head_spec<T> hs;
+        hs.name = get_string(field(heads[h], "name", p), p + "/name");
+        const std::string kind = get_string(field(heads[h], "kind", p), p + "/kind");
+        if (kind == "softmax") hs.kind = head_kind::softmax;
+        else if (kind == "sigmoid") hs.kind = head_kind::sigmoid;
+        else throw artifact_error(errc::value, p + "/kind", "expected \"softmax\" or \"sigmoid\", got \"" + kind + "\"");
+        hs.labels = get_strings(field(heads[h], "labels", p), p + "/labels", lim.max_labels);
+        hs.layer = read_dense<T>(heads[h], p, lim);
+        if (const json* r = optional_field(heads[h], "review", p)) {
+            const std::string rp = p + "/review";
+            if (const json* v = optional_field(*r, "min_confidence", rp)) hs.review.min_confidence = get_number(*v, rp + "/min_confidence");
+            if (const json* v = optional_field(*r, "min_margin", rp)) hs.review.min_margin = get_number(*v, rp + "/min_margin");
+        }
+        m.heads.push_back(std::move(hs));
+    }
+
+    if (const json* v = optional_field(root, "metrics", "")) {
+        if (!v->is_object()) type_error(*v, "/metrics", "an object");
+        m.metrics_json = v->dump();
+    }
+    if (const json* st = optional_field(root, "self_test", "")) {
+        const std::string p = "/self_test";
+        if (const json* t = optional_field(*st, "tolerance", p)) m.self_test_tolerance = get_number(*t, p + "/tolerance");
+        const json& cases = field(*st, "cases", p);
+        if (!cases.is_array()) type_error(cases, p + "/cases", "an array");
+        for (std::size_t c = 0; c < cases.size(); ++c) {
+            const std::string cp = p + "/cases/" + std::to_string(c);
+            self_test_case tc;
+            tc.text = get_string(field(cases[c], "text", cp), cp + "/text");
+            const json& ex = field(cases[c], "expected", cp);
+            if (!ex.is_object()) type_error(ex, cp + "/expected", "an object of head -> scores");
+            for (auto it = ex.begin(); it != ex.end(); ++it) {
+                const std::string ep = cp + "/expected/" + pointer_key(it.key());
+                if (!it.value().is_array()) type_error(it.value(), ep, "an array of numbers");
+                std::vector<double> scores;
+                for (std::size_t i = 0; i < it.value().size(); ++i) scores.push_back(get_number(it.value()[i], ep + "/" + std::to_string(i)));
+                tc.expected.emplace_back(it.key(), std::move(scores));
+            }
+            m.self_tests.push_back(std::move(tc));
+        }
+    }
+    return m;
+}
+
+template <class T>
+json write_tensor(const std::vector<T>& v, std::size_t rows, std::size_t cols, const save_options& opt) {
+    if (opt.weights == weight_encoding::arrays) {
+        json a = json::array();
+        for (const T& x : v) a.push_back(static_cast<double>(x));
+        return a;
+    }
+    std::string bytes;
+    const bool f64 = sizeof(T) > sizeof(float);
+    bytes.reserve(v.size() * (f64 ? 8 : 4));
+    for (const T& x : v) {
+        if (f64) store_le<double>(bytes, static_cast<double>(x));
+        else store_le<float>(bytes, static_cast<float>(x));
+    }
+    return json{{"dtype", f64 ? "f64" : "f32"},
+                {"shape", {rows, cols}},
+                {"base64", base64_encode(bytes.data(), bytes.size())}};
+}
+
+template <class T>
+json write_dense(const dense_spec<T>& d, const save_options& opt) {
+    return json{{"in", d.in}, {"out", d.out}, {"weights", write_tensor(d.weights, d.out, d.in, opt)},
+                {"bias", write_tensor(d.bias, d.out, std::size_t(1), opt)}};
+}
+
+template <class T>
+json model_to_json(const basic_model<T>& m, const save_options& opt) {
+    json root;
+    root["format"] = artifact_format_name;
+    root["version"] = artifact_format_version;
+    root["producer"] = m.producer.empty() ? std::string("tiny_ticket ") + version_string : m.producer;
+    json lex = json::object();
+    for (const auto& kv : m.normalizer.lexicon) lex[kv.first] = kv.second;
+    root["normalizer"] = {{"lowercase", m.normalizer.lowercase}, {"url_token", m.normalizer.url_token},
+                          {"email_token", m.normalizer.email_token}, {"number_token", m.normalizer.number_token},
+                          {"max_repeat", m.normalizer.max_repeat}, {"lexicon", lex}};
+    const auto& f = m.features;
+    json fj = json::object();
+    fj["bow"] = {{"mode", to_string(f.bow.mode)}, {"l2", f.bow.l2}, {"vocab", f.bow.vocab}};
+    fj["keywords"] = {{"match", f.keywords.match == keyword_match::token ? "token" : "substring"},
+                      {"phrases", f.keywords.phrases}};
+    if (!f.bigrams.vocab.empty())
+        fj["bigrams"] = {{"mode", to_string(f.bigrams.mode)}, {"l2", f.bigrams.l2}, {"vocab", f.bigrams.vocab}};
+    if (f.char_ngrams.buckets > 0)
+        fj["char_ngrams"] = {{"min_n", f.char_ngrams.min_n}, {"max_n", f.char_ngrams.max_n},
+                             {"buckets", f.char_ngrams.buckets}, {"mode", to_string(f.char_ngrams.mode)},
+                             {"l2", f.char_ngrams.l2}};
+    if (f.embedding.dim > 0)
+        fj["embedding"] = {{"dim", f.embedding.dim}, {"max_tokens", f.embedding.max_tokens}, {"unk", f.embedding.unk},
+                           {"vocab", f.embedding.vocab},
+                           {"weights", write_tensor(f.embedding.weights, f.embedding.vocab.size(), f.embedding.dim, opt)}};
+    root["features"] = fj;
+    json trunk = json::array();
+    for (const auto& l : m.trunk) {
+        if (const auto* d = std::get_if<dense_spec<T>>(&l)) {
+            json dj = write_dense(*d, opt);
+            dj["type"] = "dense";
+            trunk.push_back(dj);
+        } else {
+            trunk.push_back(json{{"type", "relu"}});
+        }
+    }
+    root["trunk"] = trunk;
+    json heads = json::array();
+    for (const auto& h : m.heads) {
+        json hj = write_dense(h.layer, opt);
+        hj["name"] = h.name;
+        hj["kind"] = h.kind == head_kind::softmax ? "softmax" : "sigmoid";
+        hj["labels"] = h.labels;
+        hj["review"] = {{"min_confidence", h.review.min_confidence}, {"min_margin", h.review.min_margin}};
+        heads.push_back(hj);
+    }
+    root["heads"] = heads;
+    if (!m.metrics_json.empty()) root["metrics"] = json::parse(m.metrics_json);
+    if (!m.self_tests.empty()) {
+        json cases = json::array();
+        for (const auto& tc : m.self_tests) {
+            json ex = json::object();
+            for (const auto& [name, scores] : tc.expected) ex[name] = scores;
+            cases.push_back(json{{"text", tc.text}, {"expected", ex}});
+        }
+        root["self_test"] = {{"tolerance", m.self_test_tolerance}, {"cases", cases}};
+    }
+    return root;
+}
+
+template <class T>
+basic_model<T> model_from_json(const json& root, const load_options& lim) {
+    require_object(root, "");
+    if (root.contains("format")) return native_model<T>(root, lim);
+    if (is_tickets_inf(root)) return tickets_inf_model<T>(root, lim);
+    throw artifact_error(errc::version, "/format",
+                         "expected a tiny_ticket artifact (\"format\": \"tiny_ticket\") or a tickets-inf export "
+                         "(\"version\": 1 with \"layers\" and \"heads\"), found neither");
+}
+
+inline json parse_json(std::string_view text) {
+    try {
+        return json::parse(text.begin(), text.end());
+    } catch (const json::parse_error& e) {
+        throw artifact_error(errc::parse, "", std::string("invalid JSON at byte ") + std::to_string(e.byte) + ": " + e.what());
+    }
+}
+
+inline std::string read_file(const std::filesystem::path& path, std::size_t max_bytes) {
+    std::error_code ec;
+    const auto st = std::filesystem::status(path, ec);
+    if (ec || !std::filesystem::exists(st)) throw artifact_error(errc::io, path.string(), "cannot open: no such file");
+    if (std::filesystem::is_directory(st)) throw artifact_error(errc::io, path.string(), "cannot read: is a directory");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw artifact_error(errc::io, path.string(), "cannot open for reading");
+    if (std::filesystem::is_regular_file(st)) {
+        const auto size = std::filesystem::file_size(path, ec);
+        if (!ec && size > max_bytes)
+            throw artifact_error(errc::limit, path.string(), "file is " + std::to_string(size) + " bytes, limit is " +
+                                                                 std::to_string(max_bytes));
+    }
+    std::string data;
+    char buf[1 << 16];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        data.append(buf, static_cast<std::size_t>(in.gcount()));
+        if (data.size() > max_bytes)
+            throw artifact_error(errc::limit, path.string(), "file exceeds the limit of " + std::to_string(max_bytes) + " bytes");
+    }
+    if (in.bad()) throw artifact_error(errc::io, path.string(), "read error");
+    return data;
+}
+
+}  // namespace detail
+
+/// Parses an artifact (native or tickets-inf) from JSON text into a model.
+/// Throws artifact_error with the JSON path of the first problem.
+template <class T = float>
+basic_model<T> load_model_from_string(std::string_view json_text, const load_options& opt = {}) {
+    if (json_text.size() > opt.max_file_bytes)
+        throw artifact_error(errc::limit, "", "artifact is " + std::to_string(json_text.size()) + " bytes, limit is " +
+                                                  std::to_string(opt.max_file_bytes));
+    // The DOM costs ~10x the file; it dies at the end of this scope.
+    const auto root = detail::parse_json(json_text);
+    return detail::model_from_json<T>(root, opt);
+}
+
+/// Reads an artifact file into a model. Throws artifact_error.
+template <class T = float>
+basic_model<T> load_model(const std::filesystem::path& path, const load_options& opt = {}) {
+    const std::string text = detail::read_file(path, opt.max_file_bytes);
+    try {
+        return load_model_from_string<T>(text, opt);
+    } catch (const artifact_error& e) {
+        // Name the file as well as the JSON path, so a service loading several models says which one.
+        throw artifact_error(e.code(), path.string() + ":" + (e.where().empty() ? "/" : e.where()), e.message());
+    }
+}
+
+/// Reads an artifact from a stream into a model. Throws artifact_error.
+template <class T = float>
+basic_model<T> load_model(std::istream& in, const load_options& opt = {}) {
+    std::string text;
+    char buf[1 << 16];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        text.append(buf, static_cast<std::size_t>(in.gcount()));
+        if (text.size() > opt.max_file_bytes)
+            throw artifact_error(errc::limit, "", "stream exceeds the limit of " + std::to_string(opt.max_file_bytes) + " bytes");
+    }
+    return load_model_from_string<T>(text, opt);
+}
+
+namespace detail {
+template <class T>
+basic_classifier<T> make_classifier(basic_model<T> m, const load_options& opt) {
+    if (!opt.run_self_tests) m.self_tests.clear();
+    return basic_classifier<T>(std::move(m));
+}
+}  // namespace detail
+
+/// Loads a classifier from an artifact file (native format, or a tickets-inf
+/// export). Throws artifact_error; the message names the file and JSON path.
+template <class T = float>
+basic_classifier<T> load_classifier(const std::filesystem::path& path, const load_options& opt = {}) {
+    return detail::make_classifier(load_model<T>(path, opt), opt);
+}
+
+/// Loads a classifier from a stream. Throws artifact_error.
+template <class T = float>
+basic_classifier<T> load_classifier(std::istream& in, const load_options& opt = {}) {
+    return detail::make_classifier(load_model<T>(in, opt), opt);
+}
+
+/// Loads a classifier from JSON text. Throws artifact_error.
+template <class T = float>
+basic_classifier<T> load_classifier_from_string(std::string_view json_text, const load_options& opt = {}) {
+    return detail::make_classifier(load_model_from_string<T>(json_text, opt), opt);
+}
+
+/// Serializes a model as a native artifact (always the newest format version).
+template <class T>
+std::string save_model_to_string(const basic_model<T>& m, const save_options& opt = {}) {
+    return detail::model_to_json(m, opt).dump(opt.indent);
+}
+
+/// Writes a model to `path` atomically: the JSON goes to a temporary file in
+/// the same directory which is then renamed over `path`, so an interrupted or
+/// failed save never leaves a half-written artifact in place. Throws
+/// artifact_error (errc::io).
+template <class T>
+void save_model(const basic_model<T>& m, const std::filesystem::path& path, const save_options& opt = {}) {
+    const std::string text = save_model_to_string(m, opt);
+    std::filesystem::path tmp = path;
+    tmp += ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) throw artifact_error(errc::io, tmp.string(), "cannot open for writing");
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        out.flush();
+        if (!out) {
+            out.close();
+            std::error_code ec;
+            std::filesystem::remove(tmp, ec);
+            throw artifact_error(errc::io, tmp.string(), "write failed (disk full?)");
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) {
+        std::filesystem::remove(tmp, ec);
+        throw artifact_error(errc::io, path.string(), "cannot replace: " + ec.message());
+    }
+}
+
+}  // namespace tiny_ticket

@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <exception>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "error.hpp"
+#include "features/featurizer.hpp"
+#include "model.hpp"
+#include "nn/activations.hpp"
+#include "nn/network.hpp"
+#include "text/normalizer.hpp"
+
+namespace tiny_ticket {
+
+/// One head's answer.
+template <class T>
+struct head_prediction {
+    std::string_view name;          ///< head name (points into the classifier's model)
+    std::size_t label_index = 0;    ///< index of the chosen label
+    std::string_view label;         ///< chosen label
+    T confidence = 0;               ///< probability of the chosen label
+    T margin = 0;                   ///< chosen minus runner-up probability
+    bool review = false;            ///< below this head's review thresholds
+    std::vector<T> scores;          ///< probability of every label, in label order
+    const std::vector<std::string>* labels = nullptr;  ///< the head's labels
+
+    /// The `k` most probable labels, best first. Allocates.
+    std::vector<std::pair<std::string_view, T>> top_k(std::size_t k) const {
+        std::vector<std::pair<std::string_view, T>> r;
+        if (!labels) return r;
+        for (std::size_t i = 0; i < scores.size(); ++i) r.emplace_back((*labels)[i], scores[i]);
+        k = std::min(k, r.size());
+        std::partial_sort(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(k), r.end(),
+                          [](const auto& a, const auto& b) { return a.second > b.second; });
+        r.resize(k);
+        return r;
+    }
+
+    /// Probability of `label_name`, or -1 when the head has no such label.
+    T score(std::string_view label_name) const noexcept {
+        if (!labels) return T(-1);
+        for (std::size_t i = 0; i < labels->size(); ++i)
+            if ((*labels)[i] == label_name) return scores[i];
+        return T(-1);
+    }
+};
+
+/// Every head's answer for one text, in the model's head order.
+template <class T>
+struct basic_prediction {
+    std::vector<head_prediction<T>> heads;
+
+    /// True when any head asks for human review.
+    bool review() const noexcept {
+        for (const auto& h : heads)
+            if (h.review) return true;
+        return false;
+    }
+    /// The head named `name`, or nullptr.
+    const head_prediction<T>* find(std::string_view name) const noexcept {
+        for (const auto& h : heads)
+            if (h.name == name) return &h;
+        return nullptr;
+    }
+    /// The head named `name`. Throws tiny_ticket::error (errc::argument) if absent.
+    const head_prediction<T>& operator[](std::string_view name) const {
+        if (const auto* h = find(name)) return *h;
+        throw error(errc::argument, "", "no head named \"" + std::string(name) + "\"");
+    }
+};
+
+/// Caller-owned scratch for allocation-free prediction. One per thread; a
+/// workspace may be reused with any classifier of the same scalar type.
+template <class T>
+struct basic_workspace {
+    std::string normalized;
+    normalizer_scratch norm;
+    std::vector<std::string_view> tokens;
+    basic_feature_vector<T> features;
+    featurizer_scratch feat;
+    nn::network_scratch<T> net;
+    basic_prediction<T> result;
+};
+
+/// Checks that a model's sizes agree and every weight is finite. Throws
+/// artifact_error naming the artifact's JSON path of the first problem.
+template <class T>
+void validate_model(const basic_model<T>& m);
+
+/// A multi-head ticket classifier. Immutable after construction: every const
+/// member is safe to call from many threads at once. Copies share the model.
+template <class T>
+class basic_classifier {
+public:
+    using value_type = T;
+    using model_type = basic_model<T>;
+    using prediction = basic_prediction<T>;
+    using workspace = basic_workspace<T>;
+
+    /// Validates the model, builds lookup tables and runs its self-tests.
+    /// Throws artifact_error.
+    explicit basic_classifier(model_type m) {
+        validate_model(m);
+        state_ = std::make_shared<state>(std::move(m));
+        run_self_tests();
+    }
+
+    const model_type& model() const noexcept { return state_->model; }
+    std::size_t num_heads() const noexcept { return state_->model.heads.size(); }
+    const head_spec<T>& head(std::size_t i) const noexcept { return state_->model.heads[i]; }
+    /// Index of the head named `name`, or -1.
+    std::ptrdiff_t head_index(std::string_view name) const noexcept {
+        for (std::size_t i = 0; i < num_heads(); ++i)
+            if (head(i).name == name) return static_cast<std::ptrdiff_t>(i);
+        return -1;
+    }
+    const normalizer& text_normalizer() const noexcept { return state_->norm; }
+    const basic_featurizer<T>& featurizer() const noexcept { return state_->feat; }
+    const nn::basic_network<T>& network() const noexcept { return state_->net; }
+
+    /// A workspace sized for this model, so the first predict does not allocate
+    /// for typical tickets (up to ~4 KB of text).
+    workspace make_workspace() const {
+        workspace ws;
+        prepare(ws, 4096);
+        return ws;
+    }
+
+    /// Classifies `text` using `ws` for all scratch memory; the result lives in
+    /// `ws.result` until the next call with `ws`. Never throws and performs no
+    /// heap allocation once `ws` has seen a text at least this long.
+    const prediction& predict(std::string_view text, workspace& ws) const {
+        featurize(text, ws);
+        const auto& st = *state_;
+        st.net.forward(ws.features, ws.net);
+        fill(ws.net.logits.data(), ws.result);
+        return ws.result;
+    }
+
+    /// Convenience: classifies `text` with a per-thread workspace. Allocates the
+    /// returned object.
+    prediction predict(std::string_view text) const {
+        thread_local workspace ws;
+        return predict(text, ws);
+    }
+
+    /// Classifies many texts using up to `threads` threads (0: one per core).
+    /// Results are in input order and identical to serial predict().
+    template <class Range>
+    std::vector<prediction> predict_batch(const Range& texts, unsigned threads = 0) const {
+        std::vector<std::string_view> views;
+        for (const auto& t : texts) views.emplace_back(t);
+        std::vector<prediction> out(views.size());
+        if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+        threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, views.size())));
+        auto work = [&](std::size_t begin, std::size_t end) {
+            workspace ws = make_workspace();
+            for (std::size_t i = begin; i < end; ++i) out[i] = predict(views[i], ws);
+        };
+        if (threads <= 1) {
+            work(0, views.size());
+            return out;
+        }
+        std::vector<std::thread> pool;
+        std::vector<std::exception_ptr> errors(threads);
+        const std::size_t chunk = (views.size() + threads - 1) / threads;
+        for (unsigned t = 0; t < threads; ++t) {
+            const std::size_t b = std::min(views.size(), t * chunk), e = std::min(views.size(), b + chunk);
+            pool.emplace_back([&, b, e, t] {
+                try {
+                    work(b, e);
+                } catch (...) {
+                    errors[t] = std::current_exception();
+                }
+            });
+        }
+        for (auto& th : pool) th.join();
+        for (auto& e : errors)
+            if (e) std::rethrow_exception(e);
+        return out;
+    }
+
+    /// Normalization, tokens and features of `text` into `ws` (what predict
+    /// sees; used by training, evaluation and explanations).
+    void featurize(std::string_view text, workspace& ws) const {
+        const auto& st = *state_;
+        st.norm.normalize(text, ws.normalized, ws.norm);
+        normalizer::tokenize(ws.normalized, ws.tokens);
+        st.feat.extract(ws.normalized, ws.tokens, ws.features, ws.feat);
+    }
+
+    /// The normalized form of `text`. Allocates.
+    std::string normalize(std::string_view text) const { return state_->norm.normalize(text); }
+
+    /// The tokens of `text` after normalization. Allocates.
+    std::vector<std::string> tokenize(std::string_view text) const {
+        const std::string n = normalize(text);
+        std::vector<std::string_view> v;
+        normalizer::tokenize(n, v);
+        return {v.begin(), v.end()};
+    }
+
+    /// Approximate bytes held by the loaded model (spec plus prepared tables).
+    std::size_t memory_bytes() const noexcept {
+        const auto& m = state_->model;
+        std::size_t n = state_->net.memory_bytes() + m.features.embedding.weights.capacity() * sizeof(T);
+        for (const auto& l : m.trunk)
+            if (const auto* d = std::get_if<dense_spec<T>>(&l)) n += (d->weights.capacity() + d->bias.capacity()) * sizeof(T);
+        for (const auto& h : m.heads) n += (h.layer.weights.capacity() + h.layer.bias.capacity()) * sizeof(T);
+        return n;
+    }
+
+private:
+    struct state {
+        explicit state(model_type m)
+            : model(std::move(m)), norm(model.normalizer), feat(model.features), net(model) {}
+        model_type model;
+        normalizer norm;
+        basic_featurizer<T> feat;
+        nn::basic_network<T> net;
+    };
+
+    void prepare(workspace& ws, std::size_t text_bytes) const {
+        ws.normalized.reserve(text_bytes * 2);
+        ws.norm.a.reserve(text_bytes * 2);
+        ws.norm.b.reserve(text_bytes * 2);
+        ws.tokens.reserve(text_bytes / 2);
+        ws.features.index.reserve(text_bytes * 4);
+        ws.features.value.reserve(text_bytes * 4);
+        ws.features.embedding_rows.reserve(text_bytes / 2);
+        state_->feat.prepare(ws.feat);
+        ws.feat.order.reserve(text_bytes * 4);
+        ws.feat.count.reserve(text_bytes * 4);
+        state_->net.prepare(ws.net);
+        auto& heads = ws.result.heads;
+        heads.resize(num_heads());
+        for (std::size_t h = 0; h < num_heads(); ++h) heads[h].scores.reserve(head(h).labels.size());
+    }
+
+    void fill(const T* logits, prediction& p) const {
+        const auto& st = *state_;
+        if (p.heads.size() != num_heads()) p.heads.resize(num_heads());
+        for (std::size_t h = 0; h < num_heads(); ++h) {
+            const head_spec<T>& hs = st.model.heads[h];
+            head_prediction<T>& hp = p.heads[h];
+            const T* z = logits + st.net.head_offset(h);
+            hp.name = hs.name;
+            hp.labels = &hs.labels;
+            hp.scores.resize(hs.labels.size());
+            if (hs.kind == head_kind::sigmoid) {
+                const T prob = nn::sigmoid(z[0]);
+                hp.scores[0] = T(1) - prob;
+                hp.scores[1] = prob;
+                hp.label_index = prob >= T(0.5) ? 1 : 0;
+            } else {
+                nn::softmax(z, hp.scores.data(), hs.labels.size());
+                hp.label_index = static_cast<std::size_t>(
+                    std::max_element(hp.scores.begin(), hp.scores.end()) - hp.scores.begin());
+            }
+            hp.label = hs.labels[hp.label_index];
+            hp.confidence = hp.scores[hp.label_index];
+            T second = 0;
+            for (std::size_t i = 0; i < hp.scores.size(); ++i)
+                if (i != hp.label_index && hp.scores[i] > second) second = hp.scores[i];
+            hp.margin = hp.confidence - second;
+            hp.review = static_cast<double>(hp.confidence) < hs.review.min_confidence ||
+                        static_cast<double>(hp.margin) < hs.review.min_margin;
+        }
+    }
+
+    void run_self_tests() const {
+        const auto& m = state_->model;
+        if (m.self_tests.empty()) return;
+        workspace ws = make_workspace();
+        for (std::size_t c = 0; c < m.self_tests.size(); ++c) {
+            const auto& tc = m.self_tests[c];
+            const prediction& p = predict(tc.text, ws);
+            for (const auto& [name, expected] : tc.expected) {
+                const std::string where = "/self_test/" + std::to_string(c) + "/expected/" + name;
+                const auto* hp = p.find(name);
+                if (!hp) throw artifact_error(errc::self_test, where, "expected a head of this name, found none");
+                if (expected.size() != hp->scores.size())
+                    throw artifact_error(errc::self_test, where,
+                                         "expected " + std::to_string(hp->scores.size()) + " scores, got " +
+                                             std::to_string(expected.size()));
+                for (std::size_t i = 0; i < expected.size(); ++i) {
+                    const double got = static_cast<double>(hp->scores[i]);
+                    if (!(std::fabs(got - expected[i]) <= m.self_test_tolerance))
+                        throw artifact_error(errc::self_test, where + "/" + std::to_string(i),
+                                             "expected score " + std::to_string(expected[i]) + " (±" +
+                                                 std::to_string(m.self_test_tolerance) + "), computed " +
+                                                 std::to_string(got));
+                }
+            }
+        }
+    }
+
+    std::shared_ptr<const state> state_;
+};
+
+namespace detail {
+
+template <class T>
+void check_finite(const std::vector<T>& v, const std::string& where) {
+    for (std::size_t i = 0; i < v.size(); ++i)
+        if (!std::isfinite(v[i]))
+            throw artifact_error(errc::value, where, "expected finite numbers, got " + std::to_string(v[i]) +
+                                                         " at index " + std::to_string(i));
+}
+
+template <class T>
+void check_dense(const dense_spec<T>& d, const std::string& where) {
+    if (d.in == 0 || d.out == 0)
+        throw artifact_error(errc::shape, where, "expected non-zero dimensions, got " + std::to_string(d.out) + "x" +
+                                                     std::to_string(d.in));
+    if (d.weights.size() != d.in * d.out)
+        throw artifact_error(errc::shape, where + "/weights",
+                             "expected " + std::to_string(d.out) + "x" + std::to_string(d.in) + " values, got " +
+                                 std::to_string(d.weights.size()));
+    if (d.bias.size() != d.out)
+        throw artifact_error(errc::shape, where + "/bias",
+                             "expected " + std::to_string(d.out) + " values, got " + std::to_string(d.bias.size()));
+    check_finite(d.weights, where + "/weights");
+    check_finite(d.bias, where + "/bias");
+}
+
+inline void check_unique(const std::vector<std::string>& v, const std::string& where) {
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (v[i].empty()) throw artifact_error(errc::value, where + "/" + std::to_string(i), "expected a non-empty string");
+        for (std::size_t j = 0; j < i; ++j)
+            if (v[i] == v[j])
+                throw artifact_error(errc::value, where + "/" + std::to_string(i),
+                                     "expected unique entries, got a second \"" + v[i] + "\"");
+    }
+}
+
+}  // namespace detail
+
+template <class T>
+void validate_model(const basic_model<T>& m) {
+    const auto& f = m.features;
+    const auto& e = f.embedding;
+    if (e.dim > 0) {
+        if (e.weights.size() != e.vocab.size() * e.dim)
+            throw artifact_error(errc::shape, "/features/embedding/weights",
+                                 "expected " + std::to_string(e.vocab.size()) + "x" + std::to_string(e.dim) +
+                                     " values, got " + std::to_string(e.weights.size()));
+        if (e.unk >= static_cast<std::int32_t>(e.vocab.size()))
+            throw artifact_error(errc::value, "/features/embedding/unk",
+                                 "expected an index below " + std::to_string(e.vocab.size()) + ", got " +
+                                     std::to_string(e.unk));
+        detail::check_finite(e.weights, "/features/embedding/weights");
+    }
+    const auto& c = f.char_ngrams;
+    if (c.buckets > 0 && (c.min_n < 1 || c.max_n < c.min_n || c.max_n > 32))
+        throw artifact_error(errc::value, "/features/char_ngrams",
+                             "expected 1 <= min_n <= max_n <= 32, got " + std::to_string(c.min_n) + ".." +
+                                 std::to_string(c.max_n));
+    if (f.width() == 0) throw artifact_error(errc::shape, "/features", "expected at least one feature, got none");
+    if (m.trunk.empty()) throw artifact_error(errc::missing_field, "/trunk", "expected at least one dense layer, got none");
+    std::size_t width = f.width();
+    for (std::size_t l = 0; l < m.trunk.size(); ++l) {
+        const std::string where = "/trunk/" + std::to_string(l);
+        if (const auto* d = std::get_if<dense_spec<T>>(&m.trunk[l])) {
+            if (d->in != width)
+                throw artifact_error(errc::shape, where + "/in",
+                                     "expected " + std::to_string(width) + " inputs (" +
+                                         (l == 0 ? std::string("the feature width") : std::string("previous layer's output")) +
+                                         "), got " + std::to_string(d->in));
+            detail::check_dense(*d, where);
+            width = d->out;
+        } else if (l == 0) {
+            throw artifact_error(errc::value, where, "expected the trunk to start with a dense layer, got relu");
+        }
+    }
+    if (m.heads.empty()) throw artifact_error(errc::missing_field, "/heads", "expected at least one head, got none");
+    std::vector<std::string> names;
+    for (std::size_t h = 0; h < m.heads.size(); ++h) {
+        const auto& hs = m.heads[h];
+        const std::string where = "/heads/" + std::to_string(h);
+        names.push_back(hs.name);
+        detail::check_unique(hs.labels, where + "/labels");
+        if (hs.layer.in != width)
+            throw artifact_error(errc::shape, where + "/in",
+                                 "expected " + std::to_string(width) + " inputs (the trunk's output), got " +
+                                     std::to_string(hs.layer.in));
+        detail::check_dense(hs.layer, where);
+        if (hs.kind == head_kind::sigmoid) {
+            if (hs.layer.out != 1 || hs.labels.size() != 2)
+                throw artifact_error(errc::shape, where + "/labels",
+                                     "expected a sigmoid head with 1 output and 2 labels, got " +
+                                         std::to_string(hs.layer.out) + " outputs and " +
+                                         std::to_string(hs.labels.size()) + " labels");
+        } else if (hs.labels.size() != hs.layer.out || hs.labels.size() < 2) {
+            throw artifact_error(errc::shape, where + "/labels",
+                                 "expected " + std::to_string(hs.layer.out) + " labels (one per output, at least 2), got " +
+                                     std::to_string(hs.labels.size()));
+        }
+        const auto& r = hs.review;
+        if (!(r.min_confidence >= 0 && r.min_confidence <= 1 && r.min_margin >= 0 && r.min_margin <= 1))
+            throw artifact_error(errc::value, where + "/review", "expected thresholds in [0, 1]");
+    }
+    detail::check_unique(names, "/heads/*/name");
+}
+
+}  // namespace tiny_ticket

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "../error.hpp"
+#include "../features/featurizer.hpp"
+#include "../model.hpp"
+#include "activations.hpp"
+#include "dense.hpp"
+
+namespace tiny_ticket::nn {
+
+/// Activation buffers reused across calls.
+template <class T>
+struct network_scratch {
+    std::vector<T> a, b, logits;
+};
+
+/// Shared trunk plus fused heads, ready for inference. The first dense
+/// layer only gathers rows of active sparse features; the embedding part of
+/// that layer is folded in at build time (mean of E rows, then W, equals the
+/// mean of the precomputed rows E W^T), so an embedding costs one row
+/// addition per token instead of a dim x hidden product.
+template <class T>
+class basic_network {
+public:
+    basic_network() = default;
+
+    /// Expects a model already validated for shapes (artifact loading does that).
+    explicit basic_network(const basic_model<T>& m) {
+        const auto* first = m.trunk.empty() ? nullptr : std::get_if<dense_spec<T>>(&m.trunk.front());
+        if (!first)
+            throw artifact_error(errc::value, "/trunk/0", "expected the trunk to start with a dense layer");
+        const std::size_t sparse = m.features.sparse_width();
+        const std::size_t dim = m.features.embedding.dim;
+        hidden0_ = first->out;
+        first_bias_ = first->bias;
+        first_rows_.assign(sparse * hidden0_, T(0));
+        for (std::size_t o = 0; o < hidden0_; ++o)
+            for (std::size_t i = 0; i < sparse; ++i) first_rows_[i * hidden0_ + o] = first->weights[o * first->in + i];
+        const auto& emb = m.features.embedding;
+        const std::size_t rows = dim ? emb.vocab.size() : 0;
+        projected_.assign(rows * hidden0_, T(0));
+        for (std::size_t r = 0; r < rows; ++r)
+            for (std::size_t o = 0; o < hidden0_; ++o) {
+                T s = 0;
+                for (std::size_t d = 0; d < dim; ++d) s += emb.weights[r * dim + d] * first->weights[o * first->in + sparse + d];
+                projected_[r * hidden0_ + o] = s;
+            }
+        std::size_t width = hidden0_;
+        max_width_ = width;
+        for (std::size_t l = 1; l < m.trunk.size(); ++l) {
+            if (const auto* d = std::get_if<dense_spec<T>>(&m.trunk[l])) {
+                layers_.emplace_back(dense<T>(*d));
+                width = d->out;
+            } else {
+                layers_.emplace_back(relu_spec{});
+            }
+            if (width > max_width_) max_width_ = width;
+        }
+        trunk_out_ = width;
+        // Fuse all heads into one layer: one pass over the trunk output.
+        dense_spec<T> fused;
+        fused.in = width;
+        for (const auto& h : m.heads) {
+            head_offset_.push_back(fused.out);
+            fused.out += h.layer.out;
+            fused.weights.insert(fused.weights.end(), h.layer.weights.begin(), h.layer.weights.end());
+            fused.bias.insert(fused.bias.end(), h.layer.bias.begin(), h.layer.bias.end());
+        }
+        head_offset_.push_back(fused.out);
+        heads_ = dense<T>(fused);
+        if (heads_.out() > max_width_) max_width_ = heads_.out();
+    }
+
+    std::size_t logits() const noexcept { return heads_.out(); }
+    /// Start of head h's logits within the fused output.
+    std::size_t head_offset(std::size_t h) const noexcept { return head_offset_[h]; }
+    std::size_t trunk_width() const noexcept { return trunk_out_; }
+
+    void prepare(network_scratch<T>& s) const {
+        if (s.a.size() < max_width_) s.a.resize(max_width_);
+        if (s.b.size() < max_width_) s.b.resize(max_width_);
+        if (s.logits.size() < heads_.out()) s.logits.resize(heads_.out());
+    }
+
+    /// Raw logits of all heads into `s.logits`. Allocation-free once prepared.
+    void forward(const basic_feature_vector<T>& f, network_scratch<T>& s) const {
+        prepare(s);
+        T* a = s.a.data();
+        T* b = s.b.data();
+        for (std::size_t o = 0; o < hidden0_; ++o) a[o] = first_bias_[o];
+        for (std::size_t k = 0; k < f.index.size(); ++k)
+            dense<T>::axpy(f.value[k], first_rows_.data() + std::size_t(f.index[k]) * hidden0_, a, hidden0_);
+        if (!f.embedding_rows.empty()) {
+            for (std::size_t o = 0; o < hidden0_; ++o) b[o] = T(0);
+            for (std::int32_t r : f.embedding_rows)
+                dense<T>::axpy(T(1), projected_.data() + std::size_t(r) * hidden0_, b, hidden0_);
+            dense<T>::axpy(T(1) / static_cast<T>(f.embedding_rows.size()), b, a, hidden0_);
+        }
+        std::size_t width = hidden0_;
+        for (const auto& layer : layers_) {
+            if (const auto* d = std::get_if<dense<T>>(&layer)) {
+                d->forward(a, b);
+                std::swap(a, b);
+                width = d->out();
+            } else {
+                relu(a, width);
+            }
+        }
+        heads_.forward(a, s.logits.data());
+    }
+
+    /// Bytes held by the prepared weights.
+    std::size_t memory_bytes() const noexcept {
+        std::size_t n = (first_rows_.capacity() + projected_.capacity() + first_bias_.capacity()) * sizeof(T);
+        for (const auto& l : layers_)
+            if (const auto* d = std::get_if<dense<T>>(&l)) n += d->memory_bytes();
+        return n + heads_.memory_bytes();
+    }
+
+private:
+    std::size_t hidden0_ = 0, trunk_out_ = 0, max_width_ = 0;
+    std::vector<T> first_bias_, first_rows_, projected_;
+    std::vector<std::variant<dense<T>, relu_spec>> layers_;
+    dense<T> heads_;
+    std::vector<std::size_t> head_offset_;
+};
+
+}  // namespace tiny_ticket::nn

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+/// The one header applications include: the whole library, including the
+/// JSON artifact loader. Code that only runs inference on models built in
+/// memory may include <tiny_ticket/classifier.hpp> alone and skip JSON.
+
+#include "artifact.hpp"
+#include "classifier.hpp"
+#include "error.hpp"
+#include "features/featurizer.hpp"
+#include "fwd.hpp"
+#include "model.hpp"
+#include "nn/activations.hpp"
+#include "nn/dense.hpp"
+#include "nn/network.hpp"
+#include "text/normalizer.hpp"
+#include "version.hpp"
