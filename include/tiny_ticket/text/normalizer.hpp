@@ -32,7 +32,8 @@ struct normalizer_config {
     /// text is not scanned again.
     std::vector<std::pair<std::string, std::string>> lexicon;
     /// When > 0, runs of one repeated ASCII letter longer than this are cut to
-    /// this length (`pleeeease` -> `pleease` for 2). 0 keeps text as is.
+    /// this length (`pleeeease` -> `pleease` for 2), after placeholders and the
+    /// lexicon have been applied. 0 keeps text as is.
     unsigned max_repeat = 0;
 };
 
@@ -186,9 +187,6 @@ private:
         while (b < e && is_space(static_cast<unsigned char>(in[b]))) ++b;
         while (e > b && is_space(static_cast<unsigned char>(in[e - 1]))) --e;
         const bool lower = config_.lowercase;
-        const unsigned max_rep = config_.max_repeat;
-        unsigned run = 0;
-        char prev = 0;
         for (std::size_t i = b; i < e; ++i) {
             char c = in[i];
             const auto u = static_cast<unsigned char>(c);
@@ -203,13 +201,6 @@ private:
                     c = 'k';  // U+212A KELVIN SIGN
                     i += 2;
                 }
-            }
-            if (max_rep > 0) {
-                const auto cu = static_cast<unsigned char>(c);
-                const bool letter = (cu >= 'a' && cu <= 'z') || (cu >= 'A' && cu <= 'Z');
-                run = (letter && c == prev) ? run + 1 : 1;
-                prev = c;
-                if (letter && run > max_rep) continue;
             }
             out.push_back(c);
         }
@@ -383,6 +374,23 @@ private:
             i = j;
         }
         if (!out.empty() && out.back() == ' ') out.pop_back();
+        if (config_.max_repeat > 0) squash_repeats(out, config_.max_repeat);
+    }
+
+    // Runs after placeholders and the lexicon, so `www.` and lexicon keys are
+    // matched on the text as written.
+    static void squash_repeats(std::string& s, unsigned max_rep) {
+        std::size_t w = 0;
+        unsigned run = 0;
+        char prev = 0;
+        for (char c : s) {
+            const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            run = (letter && c == prev) ? run + 1 : 1;
+            prev = c;
+            if (letter && run > max_rep) continue;
+            s[w++] = c;
+        }
+        s.resize(w);
     }
 
     normalizer_config config_;

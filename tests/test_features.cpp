@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <map>
+#include <tiny_ticket/features/featurizer.hpp>
+
+using namespace tiny_ticket;
+
+namespace {
+
+template <class T>
+std::map<std::uint32_t, double> extract(const basic_featurizer<T>& f, const std::string& normalized,
+                                        std::vector<std::int32_t>* rows = nullptr) {
+    std::vector<std::string_view> tokens;
+    normalizer::tokenize(normalized, tokens);
+    basic_feature_vector<T> fv;
+    featurizer_scratch s;
+    f.extract(normalized, tokens, fv, s);
+    std::map<std::uint32_t, double> m;
+    for (std::size_t i = 0; i < fv.index.size(); ++i) {
+        CHECK(m.count(fv.index[i]) == 0);  // every feature appears once
+        m[fv.index[i]] = static_cast<double>(fv.value[i]);
+    }
+    if (rows) *rows = fv.embedding_rows;
+    return m;
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("bag of words counting modes", T, float, double) {
+    feature_spec<T> spec;
+    spec.bow.vocab = {"refund", "not", "", "received"};  // "" = unused index
+    SUBCASE("log1p") {
+        spec.bow.mode = count_mode::log1p;
+        const basic_featurizer<T> f(spec);
+        auto m = extract(f, "refund refund not x");
+        REQUIRE(m.size() == 2);
+        CHECK(m[0] == doctest::Approx(std::log1p(2.0)));
+        CHECK(m[1] == doctest::Approx(std::log1p(1.0)));
+    }
+    SUBCASE("count") {
+        spec.bow.mode = count_mode::count;
+        const basic_featurizer<T> f(spec);
+        auto m = extract(f, "refund refund refund received");
+        CHECK(m[0] == 3.0);
+        CHECK(m[3] == 1.0);
+    }
+    SUBCASE("binary with l2") {
+        spec.bow.mode = count_mode::binary;
+        spec.bow.l2 = true;
+        const basic_featurizer<T> f(spec);
+        auto m = extract(f, "refund refund not");
+        CHECK(m[0] == doctest::Approx(1 / std::sqrt(2.0)));
+        CHECK(m[1] == doctest::Approx(1 / std::sqrt(2.0)));
+    }
+}
+
+TEST_CASE("keyword flags: token phrases vs substrings") {
+    feature_spec<float> spec;
+    spec.bow.vocab = {"a"};
+    spec.keywords.phrases = {"api", "not working", "refund"};
+    spec.keywords.match = keyword_match::token;
+    {
+        const basic_featurizer<float> f(spec);
+        auto m = extract(f, "the rapid app is not working refund refund");
+        CHECK(m.count(1) == 0);  // "api" does not fire inside "rapid"
+        CHECK(m[2] == 1.0);
+        CHECK(m[3] == 1.0);  // binary even when repeated
+    }
+    spec.keywords.match = keyword_match::substring;
+    {
+        const basic_featurizer<float> f(spec);
+        auto m = extract(f, "the rapid app");
+        CHECK(m[1] == 1.0);  // reference semantics: substring match
+        CHECK(m.count(2) == 0);
+    }
+}
+
+TEST_CASE("bigrams and char n-grams land in their own index ranges") {
+    feature_spec<float> spec;
+    spec.bow.vocab = {"my", "order"};
+    spec.keywords.phrases = {"late"};
+    spec.bigrams.vocab = {"my order", "order late"};
+    spec.bigrams.mode = count_mode::count;
+    spec.char_ngrams = {3, 4, 32, count_mode::count, false};
+    const basic_featurizer<float> f(spec);
+    auto m = extract(f, "my order late");
+    CHECK(m[spec.bigram_offset() + 0] == 1.0);
+    CHECK(m[spec.bigram_offset() + 1] == 1.0);
+    double char_mass = 0;
+    for (auto& [i, v] : m) {
+        CHECK(i < spec.sparse_width());
+        if (i >= spec.char_offset()) char_mass += v;
+    }
+    // "<my>" has 3-grams "<my","my>" (the 4-gram is the whole token, skipped);
+    // "<order>" 5 + 4; "<late>" 4 + 3 = 2 + 9 + 7 = 18 n-grams.
+    CHECK(char_mass == 18.0);
+    // Hashing is fixed across platforms: same input, same buckets.
+    CHECK(extract(f, "my order late") == m);
+}
+
+TEST_CASE("embedding rows: first max_tokens tokens, unknown to <unk> or skipped") {
+    feature_spec<float> spec;
+    spec.embedding.vocab = {"<pad>", "<unk>", "refund", "order"};
+    spec.embedding.dim = 2;
+    spec.embedding.weights.assign(8, 0.5f);
+    spec.embedding.max_tokens = 3;
+    spec.embedding.unk = 1;
+    std::vector<std::int32_t> rows;
+    {
+        const basic_featurizer<float> f(spec);
+        extract(f, "refund xyz order refund", &rows);
+        CHECK(rows == std::vector<std::int32_t>{2, 1, 3});
+    }
+    spec.embedding.unk = -1;
+    {
+        const basic_featurizer<float> f(spec);
+        extract(f, "refund xyz order refund", &rows);
+        CHECK(rows == std::vector<std::int32_t>{2, 3});
+    }
+}
+
+TEST_CASE("duplicate vocabulary entries are rejected with their path") {
+    feature_spec<float> spec;
+    spec.bow.vocab = {"a", "b", "a"};
+    try {
+        basic_featurizer<float> f(spec);
+        FAIL("expected an exception");
+    } catch (const artifact_error& e) {
+        CHECK(e.code() == errc::value);
+        CHECK(e.where() == "/features/bow/vocab/2");
+    }
+}

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+#include <doctest/doctest.h>
+
+#include <string>
+#include <tiny_ticket/text/normalizer.hpp>
+#include <vector>
+
+using tiny_ticket::normalizer;
+using tiny_ticket::normalizer_config;
+
+namespace {
+
+normalizer hinglish() {
+    normalizer_config c;
+    c.lexicon = {{"nahi", "not"}, {"nhi", "not"}, {"mila", "received"}, {"paisa", "money"},
+                 {"kar do", "please do"}, {"kr do", "please do"}, {"pls", "please"}, {"kar", "do"}};
+    return normalizer(c);
+}
+
+struct row {
+    const char* in;
+    const char* out;
+};
+
+}  // namespace
+
+TEST_CASE("normalizer golden table") {
+    const normalizer n = hinglish();
+    // Written from the contract, one behaviour per row.
+    const row rows[] = {
+        {"", ""},
+        {"   \t\n ", ""},
+        {"!!!???", ""},
+        {"Refund NOW", "refund now"},
+        {"a & b", "a and b"},
+        {"refund&cancel", "refund and cancel"},
+        {"&", "and"},
+        {"visit https://shop.example/x?a=1&b=2 now", "visit <url> now"},
+        {"see www.example.org/track/9 ok", "see <url> ok"},
+        {"http:// alone", "http alone"},
+        {"mail bob.smith+x@mail.example.co today", "mail <email> today"},
+        {"at support@acme-corp.io.", "at <email>"},
+        {"order 5521 late", "order <num> late"},
+        {"order #5521-AB", "order <num> ab"},
+        {"$12.50", "<num> <num>"},
+        {"5521abc abc5521 1st", "5521abc abc5521 1st"},
+        {"v2.3.1", "v2 <num> <num>"},
+        {"refund nahi mila yet", "refund not received yet"},
+        {"Refund Nahi Mila!!!", "refund not received"},
+        {"paisa wapas kar do", "money wapas please do"},
+        {"kar  do", "do do"},  // two spaces: the multi-word key does not match, the one-word key does
+        {"nahin", "nahin"},      // whole words only
+        {"pls_x", "pls x"},      // '_' is a word character: no lexicon match, then folded
+        {"Caf\xC3\xA9 cr\xC3\xA8me", "caf cr me"},
+        {"\xC4\xB0stanbul", "istanbul"},
+        {"\xE2\x84\xAA" "elvin", "kelvin"},
+        {"zero\xE2\x80\x8Bwidth", "zero width"},
+        {"a<b>c 1<2", "a<b>c <num> < <num>"},
+        {"new\nline\ttab", "new line tab"},
+        {"nul\0byte", "nul"},
+    };
+    for (const auto& r : rows) {
+        CAPTURE(r.in);
+        CHECK(n.normalize(r.in) == r.out);
+    }
+    CHECK(n.normalize(std::string("nul\0byte", 8)) == "nul byte");
+}
+
+TEST_CASE("normalizer options") {
+    normalizer_config c;
+    c.url_token.clear();
+    c.number_token = "  <n>  ";  // surrounding blanks are trimmed
+    c.max_repeat = 2;
+    c.lowercase = false;
+    const normalizer n(c);
+    CHECK(n.normalize("Pleeeease see www.x.org 42") == "Pleease see ww x org <n>");  // no URL token: www is a word, squashed
+    normalizer_config u;
+    u.max_repeat = 1;
+    CHECK(normalizer(u).normalize("see www.shop.example sooo good") == "se <url> so god");
+}
+
+TEST_CASE("normalizer rejects lexicon keys that cannot match whole words") {
+    normalizer_config c;
+    c.lexicon = {{" nahi", "not"}};
+    CHECK_THROWS_AS(normalizer{c}, tiny_ticket::error);
+    c.lexicon = {{"", "x"}};
+    CHECK_THROWS_AS(normalizer{c}, tiny_ticket::error);
+}
+
+TEST_CASE("normalizer is total and linear on hostile bytes") {
+    const normalizer n = hinglish();
+    std::string all;
+    for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>(i));
+    const std::string out = n.normalize(all + all);
+    for (char ch : out) {
+        const auto u = static_cast<unsigned char>(ch);
+        CHECK(((u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u == '<' || u == '>' || u == ' '));
+    }
+    // 10 MB of mixed hostile input completes and stays within the token alphabet.
+    std::string big;
+    const char* pieces[] = {"\xff\xfe", "a@b.c ", "http://", "1 ", "nahi ", "&", "\xC4", "www.", "@@@", "kar do "};
+    while (big.size() < 10u << 20) big += pieces[big.size() % 10];
+    const std::string nb = n.normalize(big);
+    CHECK(!nb.empty());
+    CHECK(nb.front() != ' ');
+    CHECK(nb.back() != ' ');
+    CHECK(nb.find("  ") == std::string::npos);
+}
+
+TEST_CASE("tokenize splits on single spaces") {
+    std::vector<std::string_view> t;
+    normalizer::tokenize("refund not received", t);
+    REQUIRE(t.size() == 3);
+    CHECK(t[0] == "refund");
+    CHECK(t[2] == "received");
+    normalizer::tokenize("", t);
+    CHECK(t.empty());
+}
