@@ -82,8 +82,14 @@ inline normalizer_config read_normalizer(const json& j, const std::string& p, co
         const std::string lp = p + "/lexicon";
         if (!v->is_object()) type_error(*v, lp, "an object of word -> replacement");
         if (v->size() > lim.max_vocab) throw artifact_error(errc::limit, lp, "too many entries");
-        for (auto it = v->begin(); it != v->end(); ++it)
-            c.lexicon.emplace_back(it.key(), get_string(it.value(), lp + "/" + pointer_key(it.key())));
+        for (auto it = v->begin(); it != v->end(); ++it) {
+            const std::string kp = lp + "/" + pointer_key(it.key());
+            const std::string& k = it.key();
+            if (k.empty() || !normalizer::is_word(static_cast<unsigned char>(k.front())) ||
+                !normalizer::is_word(static_cast<unsigned char>(k.back())))
+                throw artifact_error(errc::value, kp, "expected a key that starts and ends with a letter, digit or '_', got \"" + k + "\"");
+            c.lexicon.emplace_back(k, get_string(it.value(), kp));
+        }
     }
     return c;
 }

@@ -14,6 +14,7 @@
 
 #include "error.hpp"
 #include "features/featurizer.hpp"
+#include "fwd.hpp"
 #include "model.hpp"
 #include "nn/activations.hpp"
 #include "nn/network.hpp"
