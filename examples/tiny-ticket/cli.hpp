@@ -4,6 +4,7 @@
 // Shared plumbing of the tiny-ticket command line: subcommand registry,
 // argument parsing with clear errors, and the JSON output contract.
 
+#include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <iostream>
@@ -134,14 +135,27 @@ private:
 
 /// The public output contract of `predict`: for each head, keyed by its name,
 /// `{"label", "confidence", "scores": {label: probability}, "review"}`.
+/// A probability as JSON: float models print with float precision
+/// (0.9999598, not 0.9999598264694214) so output is not padded with noise.
+template <class T>
+double json_probability(T v) {
+    if constexpr (sizeof(T) <= sizeof(float)) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.7g", static_cast<double>(v));
+        return std::strtod(buf, nullptr);
+    } else {
+        return static_cast<double>(v);
+    }
+}
+
 template <class T>
 nlohmann::json prediction_json(const tiny_ticket::basic_prediction<T>& p) {
     nlohmann::json out = nlohmann::json::object();
     for (const auto& h : p.heads) {
         nlohmann::json scores = nlohmann::json::object();
-        for (std::size_t i = 0; i < h.scores.size(); ++i) scores[(*h.labels)[i]] = static_cast<double>(h.scores[i]);
+        for (std::size_t i = 0; i < h.scores.size(); ++i) scores[(*h.labels)[i]] = json_probability(h.scores[i]);
         out[std::string(h.name)] = {{"label", std::string(h.label)},
-                                    {"confidence", static_cast<double>(h.confidence)},
+                                    {"confidence", json_probability(h.confidence)},
                                     {"scores", scores},
                                     {"review", h.review}};
     }
