@@ -116,3 +116,20 @@ TEST_CASE("tokenize splits on single spaces") {
     normalizer::tokenize("", t);
     CHECK(t.empty());
 }
+
+#include <tiny_ticket/text/lexicon.hpp>
+
+TEST_CASE("default lexicon folds Hinglish and SMS-speak variants") {
+    normalizer_config c;
+    c.lexicon = tiny_ticket::default_lexicon();
+    CHECK(c.lexicon.size() > 200);
+    const normalizer n(c);  // every key is valid (the constructor checks)
+    CHECK(n.normalize("refund nahi mila yet") == "refund not received yet");
+    CHECK(n.normalize("refund nai mila yet") == "refund not received yet");
+    CHECK(n.normalize("Paisa kat gaya lekin order nahi aaya") == "money deducted but order not arrived");
+    CHECK(n.normalize("mera order kab aayega??") == "my order when will arrive");
+    CHECK(n.normalize("pls refund kr do asap, thx") == "please refund please do urgent thanks");
+    CHECK(n.normalize("app bahut slow hai") == "app very slow is");
+    // English words that look like Hinglish keys are untouched.
+    CHECK(n.normalize("the parcel he sent") == "the parcel he sent");
+}

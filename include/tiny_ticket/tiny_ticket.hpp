@@ -14,5 +14,6 @@
 #include "nn/activations.hpp"
 #include "nn/dense.hpp"
 #include "nn/network.hpp"
+#include "text/lexicon.hpp"
 #include "text/normalizer.hpp"
 #include "version.hpp"
