@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: MIT
+#include <doctest/doctest.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <tiny_ticket/synth/generator.hpp>
+#include <utility>
+#include <vector>
+
+namespace synth = tiny_ticket::synth;
+
+namespace {
+
+// The label sets of TAXONOMY.md, written out here rather than taken from the
+// generator so that a typo in the generator cannot agree with itself.
+const std::map<std::string, std::set<std::string>>& allowed_labels() {
+    static const std::map<std::string, std::set<std::string>> m{
+        {"department", {"billing", "general", "logistics", "sales", "technical"}},
+        {"sentiment", {"negative", "neutral", "positive"}},
+        {"lead_intent", {"high", "low", "medium"}},
+        {"churn_risk", {"low", "high"}},
+        {"intent",
+         {"account_access", "billing_issue", "cancellation", "complaint", "delivery_issue", "demo_request",
+          "feature_request", "general_query", "order_change", "order_tracking", "praise", "pricing_inquiry", "refund",
+          "technical_issue"}},
+    };
+    return m;
+}
+
+std::string label(const synth::ticket& t, std::string_view head) {
+    for (const auto& kv : t.labels)
+        if (kv.first == head) return kv.second;
+    return {};
+}
+
+std::vector<synth::ticket> corpus(std::size_t count, std::uint64_t seed = 42, double hinglish = 0.2, double noise = 0.3) {
+    synth::options o;
+    o.count = count;
+    o.seed = seed;
+    o.hinglish_share = hinglish;
+    o.noise = noise;
+    return synth::generate(o);
+}
+
+std::string to_jsonl(const std::vector<synth::ticket>& v) {
+    std::ostringstream os;
+    synth::write_jsonl(os, v);
+    return os.str();
+}
+
+// Lowercased runs of ASCII letters.
+std::vector<std::string> words_of(const std::string& s) {
+    std::vector<std::string> out;
+    std::string cur;
+    for (char c : s) {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+            cur += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        } else if (!cur.empty()) {
+            out.push_back(cur);
+            cur.clear();
+        }
+    }
+    if (!cur.empty()) out.push_back(cur);
+    return out;
+}
+
+bool valid_utf8(const std::string& s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        if (n == 0 || i + n > s.size()) return false;
+        for (std::size_t k = 1; k < n; ++k)
+            if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
+        i += n;
+    }
+    return true;
+}
+
+std::uint64_t fnv1a(const std::string& s) {
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    for (char c : s) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+}  // namespace
+
+TEST_CASE("synth: same options give identical tickets, another seed gives others") {
+    const auto a = corpus(1500, 7);
+    const auto b = corpus(1500, 7);
+    REQUIRE(a.size() == 1500);
+    REQUIRE(b.size() == 1500);
+    CHECK(to_jsonl(a) == to_jsonl(b));
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        CHECK(a[i].text == b[i].text);
+        CHECK(a[i].labels == b[i].labels);
+        CHECK(a[i].hinglish == b[i].hinglish);
+    }
+
+    const auto c = corpus(1500, 8);
+    std::size_t same = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) same += a[i].text == c[i].text;
+    // Very short chats ("phone number?") may coincide; whole corpora must not.
+    CHECK(same < a.size() / 20);
+}
+
+TEST_CASE("synth: a corpus is a prefix of a longer one and make_ticket matches generate") {
+    const auto small = corpus(200, 99);
+    const auto large = corpus(600, 99);
+    for (std::size_t i = 0; i < small.size(); ++i) CHECK(small[i].text == large[i].text);
+    synth::options o;
+    o.seed = 99;
+    for (std::size_t i : {0u, 17u, 599u}) CHECK(synth::make_ticket(o, i).text == large[i].text);
+}
+
+TEST_CASE("synth: golden corpus hash pins cross-platform determinism") {
+    // Any change to templates, lexicons or the generator's draw order changes
+    // this value; update it deliberately. A difference between platforms with
+    // the same sources is a determinism bug (a std distribution or an
+    // unordered container crept in).
+    const std::string jsonl = to_jsonl(corpus(300, 2024));
+    CHECK(fnv1a(jsonl) == 0x4f4e36df6092a4b8ull);
+}
+
+TEST_CASE("synth: labels are from the taxonomy and every label occurs") {
+    const auto v = corpus(5000);
+    std::map<std::string, std::map<std::string, std::size_t>> counts;
+    for (const auto& t : v) {
+        REQUIRE(t.labels.size() == 5);
+        for (const auto& kv : t.labels) {
+            const auto head = allowed_labels().find(kv.first);
+            REQUIRE_MESSAGE(head != allowed_labels().end(), "unknown head " << kv.first);
+            CHECK_MESSAGE(head->second.count(kv.second) == 1, kv.first << " has unknown label " << kv.second);
+            ++counts[kv.first][kv.second];
+        }
+    }
+    for (const auto& head : allowed_labels()) {
+        for (const auto& l : head.second) {
+            const double share = static_cast<double>(counts[head.first][l]) / static_cast<double>(v.size());
+            CHECK_MESSAGE(share >= 0.03, head.first << "=" << l << " only " << share);
+        }
+    }
+    for (const auto& kv : counts["intent"]) {
+        const double share = static_cast<double>(kv.second) / static_cast<double>(v.size());
+        CHECK_MESSAGE(share >= 0.05, kv.first << " " << share);
+        CHECK_MESSAGE(share <= 0.10, kv.first << " " << share);
+    }
+}
+
+TEST_CASE("synth: texts are non-empty, valid UTF-8 and free of template syntax") {
+    for (double noise : {0.0, 1.0}) {
+        for (const auto& t : corpus(3000, 5, 0.3, noise)) {
+            CHECK_FALSE(t.text.empty());
+            CHECK(valid_utf8(t.text));
+            CHECK_MESSAGE(t.text.find_first_of("{}[]") == std::string::npos, t.text);
+        }
+    }
+}
+
+TEST_CASE("synth: hinglish share follows the option and hinglish tickets code-mix") {
+    const auto v = corpus(5000, 42, 0.2, 0.0);
+    std::size_t hi = 0;
+    // Hindi function words; each Hinglish template contains at least one.
+    const std::set<std::string> hindi{
+        "nahi", "nai", "nhi", "nahin", "nahii", "hai", "he", "h", "kya", "kia", "kyaa", "kar", "kr", "krdo", "kardo",
+        "karo", "kro", "ka", "ki", "ke", "ko", "se", "mein", "pe", "bhai", "bhaiya", "bhaii", "yaar", "yar", "yaara",
+        "bhi", "bi", "ho", "tha", "thi", "raha", "rahi", "gaya", "gya", "gayaa", "aaya", "aya", "chahiye", "chaiye",
+        "chahie", "mera", "mra", "meraa", "kab", "kb", "kyun", "kyu", "kyo", "kyon", "paisa", "paise", "pesa",
+        "wapas", "vapas", "jaldi", "abhi", "abi", "bahut", "bohot", "bhot", "bahot", "shukriya", "dhanyavaad", "do",
+        "dena", "batao", "lo", "hua", "huwa", "hui", "mujhe", "muje", "kaise", "kese", "theek", "thik", "wala",
+        "wale", "mat", "bas", "toh", "aur", "lekin", "sirf", "kuch", "koi", "ekdum", "mast", "badhiya", "chala",
+        "raho", "karte", "kahan", "milegi", "milega", "kitne", "kitni", "baje", "aayegi", "aayega", "baar", "bolna",
+        "padega", "karunga", "jaunga", "ab", "wahi", "hota", "hoti", "sakte", "sakta", "milta", "lagega", "bata",
+        "diya", "gaye", "kaam", "kaisey", "kare", "karu", "kiya", "har", "dekh", "lena"};
+    const std::set<std::string> strong{"nahi", "nhi", "hai", "kya", "chahiye", "yaar", "bhai", "paisa", "wapas", "karo", "mera"};
+    for (const auto& t : v) {
+        const auto w = words_of(t.text);
+        if (t.hinglish) {
+            ++hi;
+            bool mixed = false;
+            for (const auto& x : w) mixed = mixed || hindi.count(x) > 0;
+            CHECK_MESSAGE(mixed, t.text);
+        } else {
+            for (const auto& x : w) CHECK_MESSAGE(strong.count(x) == 0, t.text);
+        }
+    }
+    const double share = static_cast<double>(hi) / static_cast<double>(v.size());
+    CHECK(share > 0.17);
+    CHECK(share < 0.23);
+
+    for (const auto& t : corpus(500, 3, 0.0)) CHECK_FALSE(t.hinglish);
+    for (const auto& t : corpus(500, 3, 1.0)) CHECK(t.hinglish);
+}
+
+TEST_CASE("synth: label logic follows the taxonomy") {
+    const auto v = corpus(5000, 11);
+    std::size_t sarcastic = 0;
+    for (const auto& t : v) {
+        const std::string intent = label(t, "intent"), dept = label(t, "department"), sent = label(t, "sentiment"),
+                          lead = label(t, "lead_intent"), churn = label(t, "churn_risk");
+        INFO(t.text);
+        if (intent == "refund") {
+            CHECK(dept == "billing");
+            CHECK(lead == "low");
+            // An angry refund is a churn signal; a polite one is not.
+            CHECK((sent == "negative") == (churn == "high"));
+        }
+        if (intent == "billing_issue") CHECK(dept == "billing");
+        if (intent == "praise") {
+            CHECK(sent == "positive");
+            CHECK(churn == "low");
+            CHECK(dept == "general");
+        }
+        if (intent == "cancellation") {
+            CHECK(churn == "high");
+            CHECK(lead == "low");
+        }
+        if (intent == "complaint") CHECK(sent == "negative");
+        if (intent == "demo_request") {
+            CHECK(dept == "sales");
+            CHECK(lead == "high");
+            CHECK(sent != "negative");
+        }
+        if (intent == "pricing_inquiry") {
+            CHECK(dept == "sales");
+            CHECK(lead != "low");
+        }
+        if (intent == "delivery_issue" || intent == "order_tracking" || intent == "order_change") CHECK(dept == "logistics");
+        if (intent == "order_tracking" || intent == "order_change") CHECK(sent != "negative");
+        if (intent == "account_access" || intent == "technical_issue") CHECK(dept == "technical");
+        if (lead != "low") {
+            CHECK(dept == "sales");
+            CHECK(sent != "negative");  // prospects are not angry customers
+        }
+        if (churn == "high") CHECK((intent == "cancellation" || sent == "negative"));
+        if (sent == "positive" && intent != "cancellation") CHECK(churn == "low");
+        sarcastic += t.text.find("just great") != std::string::npos || t.text.find("Love that for me") != std::string::npos;
+    }
+    CHECK(sarcastic > 0);
+
+    // Department follows content: complaints land in more than one department.
+    std::set<std::string> complaint_depts;
+    for (const auto& t : v)
+        if (label(t, "intent") == "complaint") complaint_depts.insert(label(t, "department"));
+    CHECK(complaint_depts.count("general") == 1);
+    CHECK(complaint_depts.count("logistics") == 1);
+    CHECK(complaint_depts.count("billing") == 1);
+}
+
+TEST_CASE("synth: negated cancellation is not a cancellation") {
+    const auto v = corpus(6000, 21, 0.0, 0.0);
+    std::size_t negated = 0;
+    for (const auto& t : v) {
+        const bool neg = t.text.find("don't cancel") != std::string::npos || t.text.find("Don't cancel") != std::string::npos ||
+                         t.text.find("not cancelling") != std::string::npos ||
+                         t.text.find("Not looking to cancel") != std::string::npos ||
+                         t.text.find("don't want to cancel") != std::string::npos;
+        if (!neg) continue;
+        ++negated;
+        INFO(t.text);
+        CHECK(label(t, "intent") != "cancellation");
+    }
+    CHECK(negated >= 10);
+}
+
+TEST_CASE("synth: noise changes surface only, never labels") {
+    const auto clean = corpus(2000, 77, 0.2, 0.0);
+    const auto noisy = corpus(2000, 77, 0.2, 1.0);
+    std::size_t changed = 0, emoji = 0;
+    for (std::size_t i = 0; i < clean.size(); ++i) {
+        CHECK(clean[i].labels == noisy[i].labels);
+        changed += clean[i].text != noisy[i].text;
+        // 0xF0 starts a four-byte UTF-8 sequence: every emoji in the pools.
+        CHECK(clean[i].text.find('\xF0') == std::string::npos);
+        emoji += noisy[i].text.find('\xF0') != std::string::npos;
+    }
+    CHECK(changed > clean.size() * 8 / 10);
+    CHECK(emoji > clean.size() / 10);
+}
+
+TEST_CASE("synth: write_jsonl escapes quotes, backslashes and control characters") {
+    synth::ticket t;
+    t.text = std::string("He said \"hi\"\\ \n\t") + '\x01' + '\x1f' + "\r caf\xC3\xA9";
+    t.labels = {{"intent", "refund"}, {"sentiment", "ne\"g"}};
+    t.hinglish = true;
+    synth::ticket u;
+    u.text = "ok";
+    std::ostringstream os;
+    synth::write_jsonl(os, {t, u});
+    CHECK(os.str() ==
+          "{\"text\": \"He said \\\"hi\\\"\\\\ \\n\\t\\u0001\\u001f\\r caf\xC3\xA9\", \"intent\": \"refund\", "
+          "\"sentiment\": \"ne\\\"g\", \"hinglish\": true}\n"
+          "{\"text\": \"ok\", \"hinglish\": false}\n");
+}
+
+TEST_CASE("synth: generated JSONL has one object per line with the documented keys") {
+    const auto v = corpus(300, 4, 0.5, 1.0);
+    const std::string s = to_jsonl(v);
+    std::size_t lines = 0, start = 0;
+    while (start < s.size()) {
+        const std::size_t end = s.find('\n', start);
+        REQUIRE(end != std::string::npos);
+        const std::string line = s.substr(start, end - start);
+        CHECK(line.rfind("{\"text\": \"", 0) == 0);
+        for (const char* key : {"\"department\": ", "\"sentiment\": ", "\"lead_intent\": ", "\"churn_risk\": ", "\"intent\": ",
+                                "\"hinglish\": "})
+            CHECK(line.find(key) != std::string::npos);
+        for (char c : line) CHECK(static_cast<unsigned char>(c) >= 0x20);
+        ++lines;
+        start = end + 1;
+    }
+    CHECK(lines == v.size());
+}
+
+TEST_CASE("synth: every template fits its sectors and expands completely") {
+    using namespace tiny_ticket::synth::detail;
+    const auto& secs = sectors();
+    for (const intent_spec& in : intents()) {
+        unsigned intent_mask = 0;
+        for (const subtype& st : in.subtypes) {
+            intent_mask |= st.sectors;
+            for (std::size_t b = 0; b < sec::count; ++b) {
+                if (!(st.sectors & (1u << b))) continue;
+                for (const words* list : {&st.core, &st.hi, &st.chat}) {
+                    bool any = false;
+                    for (const char* e : *list) any = any || template_fits(e, secs[b].name);
+                    CHECK_MESSAGE(any, in.name << " has a situation without templates for " << secs[b].name);
+                }
+                for (const words* list : {&st.core, &st.hi, &st.chat, &st.sarc, &in.details, &in.asks, &in.asks_hi,
+                                          &in.negative, &in.positive}) {
+                    for (const char* e : *list) {
+                        if (!template_fits(e, secs[b].name)) continue;
+                        rng r(b);
+                        scenario sc(r, in, st, secs[b], true);
+                        const std::string out = sc.fragment(strip_tag(e));
+                        CHECK_MESSAGE(out.find_first_of("{}[]") == std::string::npos, in.name << ": " << e << " -> " << out);
+                        CHECK_MESSAGE((out.empty() || out[0] != '<'), in.name << ": malformed tag in " << e);
+                    }
+                }
+            }
+        }
+        // Frame sentences (tones, greetings, openers, closings) in every sector.
+        for (std::size_t b = 0; b < sec::count; ++b) {
+            if (!(intent_mask & (1u << b))) continue;
+            std::vector<const words*> frames{&formal_greetings(), &casual_greetings(), &hinglish_greetings(),
+                                             &account_openers(), &order_openers(), &prospect_openers(),
+                                             &generic_openers(), &prospect_neutral(), &formal_closings(),
+                                             &signatures(), &casual_closings(), &asides()};
+            for (const tone_phrases& tp : tones()) {
+                frames.push_back(&tp.sentences);
+                frames.push_back(&tp.hinglish);
+                frames.push_back(&tp.chat_tails);
+            }
+            for (const words* list : frames) {
+                for (const char* e : *list) {
+                    rng r(b + 100);
+                    scenario sc(r, in, in.subtypes.front(), secs[b], true);
+                    const std::string out = sc.fragment(strip_tag(e));
+                    CHECK_MESSAGE(out.find_first_of("{}[]") == std::string::npos, e << " -> " << out);
+                }
+            }
+        }
+        for (std::size_t b = 0; b < sec::count; ++b) {
+            if (!(intent_mask & (1u << b)) || in.details.empty()) continue;
+            bool any = false;
+            for (const char* e : in.details) any = any || template_fits(e, secs[b].name);
+            CHECK_MESSAGE(any, in.name << " details have nothing for " << secs[b].name);
+        }
+    }
+}
