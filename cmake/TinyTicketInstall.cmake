@@ -1,14 +1,56 @@
+# Install rules: headers, the exported INTERFACE target, a relocatable CMake
+# package (tiny_ticketConfig.cmake + version file), a pkg-config file and the
+# shipped models. The tiny-ticket CLI installs itself from examples/.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
+set(TINY_TICKET_INSTALL_CMAKEDIR ${CMAKE_INSTALL_DATADIR}/cmake/tiny_ticket CACHE STRING
+    "Where tiny_ticketConfig.cmake is installed, relative to the prefix")
+set(TINY_TICKET_INSTALL_MODELDIR ${CMAKE_INSTALL_DATADIR}/tiny_ticket/models)
+
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/tiny_ticket DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS tiny_ticket EXPORT tiny_ticket_targets)
-install(EXPORT tiny_ticket_targets NAMESPACE tiny_ticket::
-        DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/tiny_ticket)
+# The target's $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}> is empty when
+# it was declared before GNUInstallDirs ran on a first configure; state the
+# installed include path here then, and only then (no duplicate entry).
+get_target_property(tiny_ticket_include_dirs tiny_ticket INTERFACE_INCLUDE_DIRECTORIES)
+if("${tiny_ticket_include_dirs}" MATCHES "INSTALL_INTERFACE:[^>]")
+  install(TARGETS tiny_ticket EXPORT tiny_ticket_targets)
+else()
+  install(TARGETS tiny_ticket EXPORT tiny_ticket_targets INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endif()
+install(EXPORT tiny_ticket_targets NAMESPACE tiny_ticket:: DESTINATION ${TINY_TICKET_INSTALL_CMAKEDIR})
+
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/tiny_ticketConfig.cmake.in
   ${PROJECT_BINARY_DIR}/tiny_ticketConfig.cmake
-  INSTALL_DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/tiny_ticket)
+  INSTALL_DESTINATION ${TINY_TICKET_INSTALL_CMAKEDIR}
+  PATH_VARS TINY_TICKET_INSTALL_MODELDIR)
+# Header-only: one package serves every architecture.
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/tiny_ticketConfigVersion.cmake
   COMPATIBILITY SameMajorVersion ARCH_INDEPENDENT)
 install(FILES ${PROJECT_BINARY_DIR}/tiny_ticketConfig.cmake ${PROJECT_BINARY_DIR}/tiny_ticketConfigVersion.cmake
-        DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/tiny_ticket)
+        DESTINATION ${TINY_TICKET_INSTALL_CMAKEDIR})
+
+# pkg-config: paths relative to the .pc file (${pcfiledir}) so a staged or
+# relocated install (`cmake --install --prefix`) stays correct.
+if(IS_ABSOLUTE "${CMAKE_INSTALL_DATADIR}")
+  set(TINY_TICKET_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")
+else()
+  file(RELATIVE_PATH TINY_TICKET_PC_RELPREFIX /prefix/${CMAKE_INSTALL_DATADIR}/pkgconfig /prefix)
+  string(REGEX REPLACE "/$" "" TINY_TICKET_PC_RELPREFIX "${TINY_TICKET_PC_RELPREFIX}")
+  set(TINY_TICKET_PC_PREFIX "\${pcfiledir}/${TINY_TICKET_PC_RELPREFIX}")
+endif()
+foreach(d INCLUDEDIR DATADIR)
+  if(IS_ABSOLUTE "${CMAKE_INSTALL_${d}}")
+    set(TINY_TICKET_PC_${d} "${CMAKE_INSTALL_${d}}")
+  else()
+    set(TINY_TICKET_PC_${d} "\${prefix}/${CMAKE_INSTALL_${d}}")
+  endif()
+endforeach()
+configure_file(${PROJECT_SOURCE_DIR}/cmake/tiny_ticket.pc.in ${PROJECT_BINARY_DIR}/tiny_ticket.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/tiny_ticket.pc DESTINATION ${CMAKE_INSTALL_DATADIR}/pkgconfig)
+
+# Shipped models: whatever models/*.json exist (re-globbed on every build).
+file(GLOB TINY_TICKET_MODEL_FILES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/models/*.json)
+if(TINY_TICKET_MODEL_FILES)
+  install(FILES ${TINY_TICKET_MODEL_FILES} DESTINATION ${TINY_TICKET_INSTALL_MODELDIR})
+endif()

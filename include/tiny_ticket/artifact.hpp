@@ -73,9 +73,9 @@ inline normalizer_config read_normalizer(const json& j, const std::string& p, co
     normalizer_config c;
     require_object(j, p);
     if (const json* v = optional_field(j, "lowercase", p)) c.lowercase = get_bool(*v, p + "/lowercase");
-    if (const json* v = optional_field(j, "url_token", p)) c.url_token = get_string(*v, p + "/url_token");
-    if (const json* v = optional_field(j, "email_token", p)) c.email_token = get_string(*v, p + "/email_token");
-    if (const json* v = optional_field(j, "number_token", p)) c.number_token = get_string(*v, p + "/number_token");
+    if (const json* v = optional_field(j, "url_token", p)) c.url_token = get_placeholder(*v, p + "/url_token", lim);
+    if (const json* v = optional_field(j, "email_token", p)) c.email_token = get_placeholder(*v, p + "/email_token", lim);
+    if (const json* v = optional_field(j, "number_token", p)) c.number_token = get_placeholder(*v, p + "/number_token", lim);
     if (const json* v = optional_field(j, "max_repeat", p))
         c.max_repeat = static_cast<unsigned>(get_uint(*v, p + "/max_repeat", 64));
     if (const json* v = optional_field(j, "lexicon", p)) {
@@ -88,8 +88,11 @@ inline normalizer_config read_normalizer(const json& j, const std::string& p, co
             if (k.empty() || !normalizer::is_word(static_cast<unsigned char>(k.front())) ||
                 !normalizer::is_word(static_cast<unsigned char>(k.back())))
                 throw artifact_error(errc::value, kp, "expected a key that starts and ends with a letter, digit or '_', got \"" + k + "\"");
-            c.lexicon.emplace_back(k, get_string(it.value(), kp));
+            c.lexicon.emplace_back(k, get_replacement(it.value(), kp, lim));
         }
+        std::vector<std::string> keys;
+        for (const auto& kv : c.lexicon) keys.push_back(kv.first);
+        check_phrases(keys, lp, lim, false);
     }
     return c;
 }
@@ -124,6 +127,7 @@ basic_model<T> native_model(const json& root, const load_options& lim) {
             else if (s == "substring") fs.keywords.match = keyword_match::substring;
             else throw artifact_error(errc::value, "/features/keywords/match", "expected \"token\" or \"substring\", got \"" + s + "\"");
         }
+        check_phrases(fs.keywords.phrases, "/features/keywords/phrases", lim, true);
     }
     if (const json* g = optional_field(f, "bigrams", "/features")) {
         fs.bigrams.vocab = get_strings(field(*g, "vocab", "/features/bigrams"), "/features/bigrams/vocab", lim.max_vocab);
@@ -300,21 +304,44 @@ json model_to_json(const basic_model<T>& m, const save_options& opt) {
     return root;
 }
 
+// The network precomputes every embedding row times the first layer
+// (vocabulary x hidden values): a table no tensor in the file pays for, so it
+// gets the tensor limit here, before a classifier is built.
+template <class T>
+void check_derived_sizes(const basic_model<T>& m, const load_options& lim) {
+    const auto& e = m.features.embedding;
+    const auto* first = m.trunk.empty() ? nullptr : std::get_if<dense_spec<T>>(&m.trunk.front());
+    if (e.dim == 0 || !first || first->out == 0) return;
+    if (e.vocab.size() > lim.max_tensor_elements / first->out)
+        throw artifact_error(errc::limit, "/features/embedding/vocab",
+                             "expected at most " + std::to_string(lim.max_tensor_elements) +
+                                 " values in the projected embedding table, declared " + std::to_string(e.vocab.size()) +
+                                 " rows x " + std::to_string(first->out) + " (the first layer's width)");
+}
+
 template <class T>
 basic_model<T> model_from_json(const json& root, const load_options& lim) {
     require_object(root, "");
-    if (root.contains("format")) return native_model<T>(root, lim);
-    if (is_tickets_inf(root)) return tickets_inf_model<T>(root, lim);
-    throw artifact_error(errc::version, "/format",
-                         "expected a tiny_ticket artifact (\"format\": \"tiny_ticket\") or a tickets-inf export "
-                         "(\"version\": 1 with \"layers\" and \"heads\"), found neither");
+    basic_model<T> m;
+    if (root.contains("format")) m = native_model<T>(root, lim);
+    else if (is_tickets_inf(root)) m = tickets_inf_model<T>(root, lim);
+    else
+        throw artifact_error(errc::version, "/format",
+                             "expected a tiny_ticket artifact (\"format\": \"tiny_ticket\") or a tickets-inf export "
+                             "(\"version\": 1 with \"layers\" and \"heads\"), found neither");
+    check_derived_sizes(m, lim);
+    return m;
 }
 
-inline json parse_json(std::string_view text) {
+inline json parse_json(std::string_view text, const load_options& lim) {
+    check_json_depth(text, lim.max_json_depth);
     try {
         return json::parse(text.begin(), text.end());
     } catch (const json::parse_error& e) {
         throw artifact_error(errc::parse, "", std::string("invalid JSON at byte ") + std::to_string(e.byte) + ": " + e.what());
+    } catch (const json::exception& e) {
+        // e.g. out_of_range 406 for a number literal beyond double range (1e400).
+        throw artifact_error(errc::parse, "", std::string("invalid JSON: ") + e.what());
     }
 }
 
@@ -352,7 +379,7 @@ basic_model<T> load_model_from_string(std::string_view json_text, const load_opt
         throw artifact_error(errc::limit, "", "artifact is " + std::to_string(json_text.size()) + " bytes, limit is " +
                                                   std::to_string(opt.max_file_bytes));
     // The DOM costs ~10x the file; it dies at the end of this scope.
-    const auto root = detail::parse_json(json_text);
+    const auto root = detail::parse_json(json_text, opt);
     return detail::model_from_json<T>(root, opt);
 }
 

@@ -32,6 +32,11 @@ inline std::vector<std::string> index_vocab(const json& j, const std::string& p,
         const auto idx = get_uint(it.value(), p + "/" + pointer_key(it.key()), lim.max_vocab - 1);
         width = std::max(width, static_cast<std::size_t>(idx) + 1);
     }
+    // Gaps are allowed, but a few entries with huge indices must not buy a
+    // table far larger than the file: the slack keeps real exports working.
+    if (width > 2 * j.size() + 1024)
+        throw artifact_error(errc::limit, p, "expected indices below " + std::to_string(2 * j.size() + 1024) +
+                                                 " (twice the entry count plus 1024), got " + std::to_string(width - 1));
     std::vector<std::string> v(width);
     for (auto it = j.begin(); it != j.end(); ++it) {
         const std::string ip = p + "/" + pointer_key(it.key());
@@ -106,13 +111,18 @@ basic_model<T> tickets_inf_model(const json& root, const load_options& lim) {
         require_object(*pp, p);
         nc.lowercase = false;
         if (const json* v = optional_field(*pp, "lowercase", p)) nc.lowercase = get_bool(*v, p + "/lowercase");
-        if (const json* v = optional_field(*pp, "replace_urls", p)) nc.url_token = get_string(*v, p + "/replace_urls");
-        if (const json* v = optional_field(*pp, "replace_emails", p)) nc.email_token = get_string(*v, p + "/replace_emails");
-        if (const json* v = optional_field(*pp, "replace_numbers", p)) nc.number_token = get_string(*v, p + "/replace_numbers");
+        if (const json* v = optional_field(*pp, "replace_urls", p)) nc.url_token = get_placeholder(*v, p + "/replace_urls", lim);
+        if (const json* v = optional_field(*pp, "replace_emails", p)) nc.email_token = get_placeholder(*v, p + "/replace_emails", lim);
+        if (const json* v = optional_field(*pp, "replace_numbers", p)) nc.number_token = get_placeholder(*v, p + "/replace_numbers", lim);
         if (const json* v = optional_field(*pp, "hinglish_map", p)) {
             if (!v->is_object()) type_error(*v, p + "/hinglish_map", "an object of word -> replacement");
+            if (v->size() > lim.max_vocab) throw artifact_error(errc::limit, p + "/hinglish_map", "expected at most " + std::to_string(lim.max_vocab) +
+                                                                                         " entries, got " + std::to_string(v->size()));
             for (auto it = v->begin(); it != v->end(); ++it)
-                nc.lexicon.emplace_back(it.key(), get_string(it.value(), p + "/hinglish_map/" + pointer_key(it.key())));
+                nc.lexicon.emplace_back(it.key(), get_replacement(it.value(), p + "/hinglish_map/" + pointer_key(it.key()), lim));
+            std::vector<std::string> keys;
+            for (const auto& kv : nc.lexicon) keys.push_back(kv.first);
+            check_phrases(keys, p + "/hinglish_map", lim, false);
         }
     }
 
@@ -120,8 +130,10 @@ basic_model<T> tickets_inf_model(const json& root, const load_options& lim) {
     auto& fs = m.features;
     fs.bow.vocab = index_vocab(field(vocab, "bow_vocab", "/vocab"), "/vocab/bow_vocab", lim);
     fs.bow.mode = count_mode::log1p;
-    if (const json* k = optional_field(vocab, "keywords", "/vocab"))
+    if (const json* k = optional_field(vocab, "keywords", "/vocab")) {
         fs.keywords.phrases = get_strings(*k, "/vocab/keywords", lim.max_vocab);
+        check_phrases(fs.keywords.phrases, "/vocab/keywords", lim, true);
+    }
     fs.keywords.match = keyword_match::substring;
     auto& e = fs.embedding;
     e.vocab = index_vocab(field(vocab, "embedding_vocab", "/vocab"), "/vocab/embedding_vocab", lim);
@@ -155,13 +167,24 @@ basic_model<T> tickets_inf_model(const json& root, const load_options& lim) {
         }
     }
 
+    // Widths are checked here, against this file's own paths, rather than
+    // left to validate_model, which would name paths of the native format.
+    auto check_in = [](const dense_spec<T>& d, std::size_t want, const std::string& p, const char* what) {
+        if (d.in != want)
+            throw artifact_error(errc::shape, p + "/in_features",
+                                 "expected " + std::to_string(want) + " (" + what + "), got " + std::to_string(d.in));
+    };
     const json& layers = field(root, "layers", "");
     const char* order[] = {"base_0", "base_1", "base_2", "base_3"};
+    std::size_t width = fs.width();
     for (int i = 0; i < 4; ++i) {
         const std::string p = std::string("/layers/") + order[i];
         const json& l = field(layers, order[i], "/layers");
         if (i % 2 == 0) {
-            m.trunk.emplace_back(tickets_inf_linear<T>(l, p, lim));
+            dense_spec<T> d = tickets_inf_linear<T>(l, p, lim);
+            check_in(d, width, p, i == 0 ? "bag of words + keywords + embedding_dim" : "the previous layer's out_features");
+            width = d.out;
+            m.trunk.emplace_back(std::move(d));
         } else {
             const std::string type = get_string(field(l, "type", p), p + "/type");
             if (type != "relu") throw artifact_error(errc::value, p + "/type", "expected \"relu\", got \"" + type + "\"");
@@ -176,8 +199,18 @@ basic_model<T> tickets_inf_model(const json& root, const load_options& lim) {
         head_spec<T> h;
         h.name = name;
         h.kind = std::string(name) == "churn_risk" ? head_kind::sigmoid : head_kind::softmax;
-        h.labels = get_strings(field(labels, name, "/labels"), std::string("/labels/") + name, lim.max_labels);
-        h.layer = tickets_inf_linear<T>(field(heads, name, "/heads"), std::string("/heads/") + name, lim);
+        const std::string lp = std::string("/labels/") + name, hp = std::string("/heads/") + name;
+        h.labels = get_strings(field(labels, name, "/labels"), lp, lim.max_labels);
+        h.layer = tickets_inf_linear<T>(field(heads, name, "/heads"), hp, lim);
+        check_in(h.layer, width, hp, "the trunk's out_features");
+        const std::size_t want_out = h.kind == head_kind::sigmoid ? 1 : h.labels.size();
+        if (h.kind == head_kind::sigmoid && h.labels.size() != 2)
+            throw artifact_error(errc::shape, lp, "expected 2 labels (low, high), got " + std::to_string(h.labels.size()));
+        if (h.layer.out != want_out)
+            throw artifact_error(errc::shape, hp + "/out_features",
+                                 "expected " + std::to_string(want_out) +
+                                     (h.kind == head_kind::sigmoid ? " (one logit)" : " (one per label in " + lp + ")") +
+                                     ", got " + std::to_string(h.layer.out));
         m.heads.push_back(std::move(h));
     }
     if (const json* mt = optional_field(root, "metrics", "")) {

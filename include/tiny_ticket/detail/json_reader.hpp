@@ -9,6 +9,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -29,6 +30,22 @@ struct load_options {
     std::size_t max_labels = 4096;                       ///< labels per head
     std::size_t max_heads = 256;
     std::size_t max_char_buckets = std::size_t(1) << 24;
+    /// Deepest nesting of JSON arrays and objects; checked on the raw text
+    /// before parsing, because the DOM's recursive copy and dump would
+    /// otherwise exhaust the stack on `[[[[...`.
+    std::size_t max_json_depth = 64;
+    /// Longest normalizer placeholder or lexicon replacement, in bytes: these
+    /// are inserted into every matching ticket, so they bound how much longer
+    /// than its input a normalized text can get.
+    std::size_t max_replacement_bytes = 64;
+    /// Keyword phrases, and lexicon entries, per model.
+    std::size_t max_phrases = 2048;
+    /// Longest keyword phrase or lexicon key, in bytes.
+    std::size_t max_phrase_bytes = 64;
+    /// Keyword phrases, or lexicon keys, that start with the same word: each
+    /// occurrence of that word in a ticket is compared against all of them,
+    /// so this bounds the matching work per word.
+    std::size_t max_phrases_per_word = 64;
     /// Run the artifact's self-test cases after loading.
     bool run_self_tests = true;
 };
@@ -102,7 +119,7 @@ inline double get_number(const json& j, const std::string& path) {
 
 inline std::uint64_t get_uint(const json& j, const std::string& path, std::uint64_t max) {
     if (!j.is_number_integer() && !j.is_number_unsigned()) type_error(j, path, "a non-negative integer");
-    if (j.is_number_integer() && j.get<std::int64_t>() < 0)
+    if (!j.is_number_unsigned() && j.get<std::int64_t>() < 0)
         throw artifact_error(errc::value, path, "expected a non-negative integer, got " + j.dump());
     const auto v = j.get<std::uint64_t>();
     if (v > max)
@@ -165,6 +182,103 @@ inline std::vector<unsigned char> decode_blob(const json& j, const std::string& 
     return bytes;
 }
 
+/// Throws errc::limit when JSON `text` nests arrays/objects deeper than
+/// `max_depth`. A linear scan of the raw bytes that skips string contents;
+/// malformed text is left for the parser to reject.
+inline void check_json_depth(std::string_view text, std::size_t max_depth) {
+    std::size_t depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max_depth)
+                throw artifact_error(errc::limit, "", "expected JSON nested at most " + std::to_string(max_depth) +
+                                                          " levels deep, got deeper at byte " + std::to_string(i));
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+}
+
+/// A placeholder token (`<url>`, `<num>`...): empty, or one word of letters
+/// and '_' optionally wrapped in '<' '>', at most `max_replacement_bytes`.
+/// The later normalizer stages cannot fire inside such a token (no digits,
+/// '@', '&' or spaces), so hostile tokens cannot multiply each other.
+inline std::string get_placeholder(const json& j, const std::string& path, const load_options& lim) {
+    const std::string s = get_string(j, path);
+    std::size_t b = 0, e = s.size();
+    while (b < e && s[b] == ' ') ++b;
+    while (e > b && s[e - 1] == ' ') --e;
+    if (b == e) return s;
+    if (e - b > lim.max_replacement_bytes)
+        throw artifact_error(errc::limit, path, "expected at most " + std::to_string(lim.max_replacement_bytes) +
+                                                    " bytes, got " + std::to_string(e - b));
+    if (s[b] == '<' && e - b >= 2 && s[e - 1] == '>') ++b, --e;
+    bool ok = b < e;
+    for (std::size_t i = b; ok && i < e; ++i) {
+        const char c = s[i];
+        ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    }
+    if (!ok)
+        throw artifact_error(errc::value, path, "expected a placeholder of letters or '_', optionally in '<' '>', got \"" +
+                                                    s + "\"");
+    return s;
+}
+
+/// Checks keyword phrases (`keywords` true: unique, printable ASCII, words
+/// split on spaces) or lexicon keys (words end at a non-word byte) against
+/// the phrase limits. Bounds per-byte matching work in predict: at most
+/// `max_phrase_bytes` distinct phrases can end at one position, and at most
+/// `max_phrases_per_word` are tried at one word.
+inline void check_phrases(const std::vector<std::string>& phrases, const std::string& path, const load_options& lim,
+                          bool keywords) {
+    if (phrases.size() > lim.max_phrases)
+        throw artifact_error(errc::limit, path, "expected at most " + std::to_string(lim.max_phrases) + " entries, got " +
+                                                    std::to_string(phrases.size()));
+    std::unordered_map<std::string_view, std::size_t> per_word, seen;
+    for (std::size_t i = 0; i < phrases.size(); ++i) {
+        const std::string& ph = phrases[i];
+        const std::string ip = path + "/" + (keywords ? std::to_string(i) : pointer_key(ph));
+        if (ph.size() > lim.max_phrase_bytes)
+            throw artifact_error(errc::limit, ip, "expected at most " + std::to_string(lim.max_phrase_bytes) +
+                                                      " bytes, got " + std::to_string(ph.size()));
+        std::size_t b = 0, e = 0;
+        if (keywords) {
+            for (char c : ph)
+                if (c < 0x20 || c > 0x7e)
+                    throw artifact_error(errc::value, ip, "expected printable ASCII (normalized text holds nothing else), got byte " +
+                                                              std::to_string(static_cast<unsigned char>(c)));
+            if (!seen.emplace(ph, i).second)
+                throw artifact_error(errc::value, ip, "expected unique phrases, got a second \"" + ph + "\"");
+            while (b < ph.size() && ph[b] == ' ') ++b;
+            e = ph.find(' ', b);
+            if (e == std::string::npos) e = ph.size();
+        } else {
+            auto word = [](char c) {
+                return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+            };
+            while (e < ph.size() && word(ph[e])) ++e;
+        }
+        if (++per_word[std::string_view(ph).substr(b, e - b)] > lim.max_phrases_per_word)
+            throw artifact_error(errc::limit, ip, "expected at most " + std::to_string(lim.max_phrases_per_word) +
+                                                      " entries starting with \"" + ph.substr(b, e - b) + "\", got more");
+    }
+}
+
+/// A lexicon replacement, at most `max_replacement_bytes` long.
+inline std::string get_replacement(const json& j, const std::string& path, const load_options& lim) {
+    std::string s = get_string(j, path);
+    if (s.size() > lim.max_replacement_bytes)
+        throw artifact_error(errc::limit, path, "expected at most " + std::to_string(lim.max_replacement_bytes) +
+                                                    " bytes, got " + std::to_string(s.size()));
+    return s;
+}
+
 /// Reads a weight tensor of exactly rows x cols values. Accepted forms: a
 /// flat number array, an array of `rows` arrays of `cols` numbers, or an
 /// object `{"dtype": "f32"|"f64"|"i8", "base64": ...}` (little-endian; i8
@@ -178,8 +292,11 @@ std::vector<T> get_tensor(const json& j, const std::string& path, std::size_t ro
                                                     " values, declared " + std::to_string(rows) + "x" +
                                                     std::to_string(cols));
     std::vector<T> out;
-    auto number = [&](const json& v, const std::string& p) -> T {
-        if (!v.is_number()) type_error(v, p, "a number");
+    // Element paths are built only to throw: a string per element would cost
+    // more than parsing the file (a tensor can hold 10^5 values).
+    auto at = [&path](std::size_t i) { return path + "/" + std::to_string(i); };
+    auto number = [](const json& v, auto&& where) -> T {
+        if (!v.is_number()) type_error(v, where(), "a number");
         return static_cast<T>(v.get<double>());
     };
     if (j.is_array()) {
@@ -189,21 +306,26 @@ std::vector<T> get_tensor(const json& j, const std::string& path, std::size_t ro
                 throw artifact_error(errc::shape, path, "expected " + std::to_string(rows) + "x" + std::to_string(cols) +
                                                             " values, got " + std::to_string(j.size()));
             out.reserve(n);
-            for (std::size_t i = 0; i < n; ++i) out.push_back(number(j[i], path + "/" + std::to_string(i)));
+            for (std::size_t i = 0; i < n; ++i) out.push_back(number(j[i], [&] { return at(i); }));
             return out;
         }
         if (j.size() != rows)
             throw artifact_error(errc::shape, path, "expected " + std::to_string(rows) + " rows, got " +
                                                         std::to_string(j.size()));
+        // Every row is checked before reserving rows x cols: one long row
+        // among empty ones must not buy an allocation the file cannot fill.
+        for (std::size_t r = 0; r < rows; ++r) {
+            const json& row = j[r];
+            if (!row.is_array()) type_error(row, at(r), "an array of numbers");
+            if (row.size() != cols)
+                throw artifact_error(errc::shape, at(r), "expected " + std::to_string(cols) + " values, got " +
+                                                             std::to_string(row.size()));
+        }
         out.reserve(n);
         for (std::size_t r = 0; r < rows; ++r) {
             const json& row = j[r];
-            const std::string rp = path + "/" + std::to_string(r);
-            if (!row.is_array()) type_error(row, rp, "an array of numbers");
-            if (row.size() != cols)
-                throw artifact_error(errc::shape, rp, "expected " + std::to_string(cols) + " values, got " +
-                                                          std::to_string(row.size()));
-            for (std::size_t c = 0; c < cols; ++c) out.push_back(number(row[c], rp + "/" + std::to_string(c)));
+            for (std::size_t c = 0; c < cols; ++c)
+                out.push_back(number(row[c], [&] { return at(r) + "/" + std::to_string(c); }));
         }
         return out;
     }
@@ -213,23 +335,29 @@ std::vector<T> get_tensor(const json& j, const std::string& path, std::size_t ro
         const std::string sp = path + "/shape";
         if (!shape->is_array()) type_error(*shape, sp, "an array of integers");
         std::size_t prod = 1;
-        for (std::size_t i = 0; i < shape->size(); ++i)
-            prod *= static_cast<std::size_t>(get_uint((*shape)[i], sp + "/" + std::to_string(i), lim.max_tensor_elements));
+        for (std::size_t i = 0; i < shape->size(); ++i) {
+            const auto d = static_cast<std::size_t>(get_uint((*shape)[i], sp + "/" + std::to_string(i), lim.max_tensor_elements));
+            // Capped so a long shape cannot wrap around to the expected count.
+            prod = d != 0 && prod > lim.max_tensor_elements / d ? lim.max_tensor_elements + 1 : prod * d;
+        }
         if (prod != n)
             throw artifact_error(errc::shape, sp, "expected " + std::to_string(rows) + "x" + std::to_string(cols) +
                                                       ", got " + shape->dump());
     }
     const std::string bp = path + "/base64";
-    out.resize(n);
+    // `out` is sized only after decode_blob has matched the blob's length to
+    // the declared size: a declared size alone never buys an allocation.
     if (dtype == "f32" || dtype == "f64") {
         const std::size_t w = dtype == "f32" ? 4 : 8;
         const auto bytes = decode_blob(field(j, "base64", path), bp, n * w);
+        out.resize(n);
         for (std::size_t i = 0; i < n; ++i)
             out[i] = w == 4 ? static_cast<T>(load_le<float>(bytes.data() + 4 * i))
                             : static_cast<T>(load_le<double>(bytes.data() + 8 * i));
     } else if (dtype == "i8") {
         const auto bytes = decode_blob(field(j, "base64", path), bp, n);
         const std::vector<T> scale = get_tensor<T>(field(j, "scale", path), path + "/scale", rows, 1, lim);
+        out.resize(n);
         for (std::size_t r = 0; r < rows; ++r)
             for (std::size_t c = 0; c < cols; ++c)
                 out[r * cols + c] = static_cast<T>(static_cast<signed char>(bytes[r * cols + c])) * scale[r];

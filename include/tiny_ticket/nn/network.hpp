@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <variant>
 #include <vector>
@@ -38,21 +39,25 @@ public:
         const std::size_t sparse = m.features.sparse_width();
         const std::size_t dim = m.features.embedding.dim;
         hidden0_ = first->out;
-        first_bias_ = first->bias;
-        first_rows_.assign(sparse * hidden0_, T(0));
+        // Rows are padded with zeros to the kernel block width (see dense.hpp).
+        stride0_ = block_width<T>::pad(hidden0_);
+        first_bias_.assign(stride0_, T(0));
+        zeros_.assign(stride0_, T(0));
+        for (std::size_t o = 0; o < hidden0_; ++o) first_bias_[o] = first->bias[o];
+        first_rows_.assign(sparse * stride0_, T(0));
         for (std::size_t o = 0; o < hidden0_; ++o)
-            for (std::size_t i = 0; i < sparse; ++i) first_rows_[i * hidden0_ + o] = first->weights[o * first->in + i];
+            for (std::size_t i = 0; i < sparse; ++i) first_rows_[i * stride0_ + o] = first->weights[o * first->in + i];
         const auto& emb = m.features.embedding;
         const std::size_t rows = dim ? emb.vocab.size() : 0;
-        projected_.assign(rows * hidden0_, T(0));
+        projected_.assign(rows * stride0_, T(0));
         for (std::size_t r = 0; r < rows; ++r)
             for (std::size_t o = 0; o < hidden0_; ++o) {
                 T s = 0;
                 for (std::size_t d = 0; d < dim; ++d) s += emb.weights[r * dim + d] * first->weights[o * first->in + sparse + d];
-                projected_[r * hidden0_ + o] = s;
+                projected_[r * stride0_ + o] = s;
             }
         std::size_t width = hidden0_;
-        max_width_ = width;
+        max_width_ = stride0_;
         for (std::size_t l = 1; l < m.trunk.size(); ++l) {
             if (const auto* d = std::get_if<dense_spec<T>>(&m.trunk[l])) {
                 layers_.emplace_back(dense<T>(*d));
@@ -93,15 +98,36 @@ public:
         prepare(s);
         T* a = s.a.data();
         T* b = s.b.data();
-        for (std::size_t o = 0; o < hidden0_; ++o) a[o] = first_bias_[o];
-        for (std::size_t k = 0; k < f.index.size(); ++k)
-            dense<T>::axpy(f.value[k], first_rows_.data() + std::size_t(f.index[k]) * hidden0_, a, hidden0_);
-        if (!f.embedding_rows.empty()) {
-            for (std::size_t o = 0; o < hidden0_; ++o) b[o] = T(0);
-            for (std::int32_t r : f.embedding_rows)
-                dense<T>::axpy(T(1), projected_.data() + std::size_t(r) * hidden0_, b, hidden0_);
-            dense<T>::axpy(T(1) / static_cast<T>(f.embedding_rows.size()), b, a, hidden0_);
+        const std::size_t stride = stride0_;
+        // The additions of the plain computation, in its order: b = sum of
+        // the tokens' projected rows, then a = bias + each feature's row +
+        // b / tokens. Results therefore do not depend on the kernel.
+        const std::size_t tokens = f.embedding_rows.size();
+        if (tokens) {
+            const std::int32_t* er = f.embedding_rows.data();
+            const T* proj = projected_.data();
+            gather(zeros_.data(),
+                   [er, proj, stride](std::size_t i, T& v) -> const T* {
+                       v = T(1);
+                       return proj + std::size_t(er[i]) * stride;
+                   },
+                   tokens, stride, b, stride);
         }
+        const std::uint32_t* idx = f.index.data();
+        const T* val = f.value.data();
+        const T* rows = first_rows_.data();
+        const std::size_t n = f.index.size();
+        const T inv = tokens ? T(1) / static_cast<T>(tokens) : T(0);
+        gather(first_bias_.data(),
+               [idx, val, rows, stride, n, inv, b](std::size_t i, T& v) -> const T* {
+                   if (i == n) {
+                       v = inv;
+                       return b;
+                   }
+                   v = val[i];
+                   return rows + std::size_t(idx[i]) * stride;
+               },
+               n + (tokens ? 1 : 0), stride, a, hidden0_);
         std::size_t width = hidden0_;
         for (const auto& layer : layers_) {
             if (const auto* d = std::get_if<dense<T>>(&layer)) {
@@ -117,15 +143,16 @@ public:
 
     /// Bytes held by the prepared weights.
     std::size_t memory_bytes() const noexcept {
-        std::size_t n = (first_rows_.capacity() + projected_.capacity() + first_bias_.capacity()) * sizeof(T);
+        std::size_t n =
+            (first_rows_.capacity() + projected_.capacity() + first_bias_.capacity() + zeros_.capacity()) * sizeof(T);
         for (const auto& l : layers_)
             if (const auto* d = std::get_if<dense<T>>(&l)) n += d->memory_bytes();
         return n + heads_.memory_bytes();
     }
 
 private:
-    std::size_t hidden0_ = 0, trunk_out_ = 0, max_width_ = 0;
-    std::vector<T> first_bias_, first_rows_, projected_;
+    std::size_t hidden0_ = 0, stride0_ = 0, trunk_out_ = 0, max_width_ = 0;
+    std::vector<T> first_bias_, zeros_, first_rows_, projected_;
     std::vector<std::variant<dense<T>, relu_spec>> layers_;
     dense<T> heads_;
     std::vector<std::size_t> head_offset_;

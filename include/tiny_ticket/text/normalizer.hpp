@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -44,6 +45,47 @@ struct normalizer_scratch {
     std::string b;
 };
 
+namespace detail {
+
+/// Byte classes used by the normalizer's passes: one table lookup per byte
+/// instead of a chain of range comparisons.
+enum : unsigned char {
+    byte_word = 1,      ///< [A-Za-z0-9_]: \w in ASCII
+    byte_token = 2,     ///< [A-Za-z0-9<>]: kept by the final fold
+    byte_space = 4,     ///< ' ' \t \n \r \f \v
+    byte_digit = 8,     ///< [0-9]
+    byte_upper = 16,    ///< [A-Z]
+    byte_at = 32,       ///< '@': an e-mail address is possible
+    byte_url = 64,      ///< ':' or '.': a URL is possible
+    byte_special = 128  ///< lead bytes of the two non-ASCII letters lowercased to ASCII
+};
+
+struct byte_class_table {
+    unsigned char v[256];
+};
+
+constexpr byte_class_table make_byte_classes() {
+    byte_class_table t{};
+    for (int c = 0; c < 256; ++c) {
+        unsigned char k = 0;
+        const bool lower = c >= 'a' && c <= 'z', upper = c >= 'A' && c <= 'Z', digit = c >= '0' && c <= '9';
+        if (lower || upper || digit || c == '_') k |= byte_word;
+        if (lower || upper || digit || c == '<' || c == '>') k |= byte_token;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') k |= byte_space;
+        if (digit) k |= byte_digit;
+        if (upper) k |= byte_upper;
+        if (c == '@') k |= byte_at;
+        if (c == ':' || c == '.') k |= byte_url;
+        if (c == 0xC4 || c == 0xE2) k |= byte_special;
+        t.v[c] = k;
+    }
+    return t;
+}
+
+inline constexpr byte_class_table byte_classes = make_byte_classes();
+
+}  // namespace detail
+
 /// Turns raw bytes into normalized text: lowercase, placeholders, lexicon,
 /// `&` -> `and`, every run of characters outside `[a-z0-9<>]` folded to one
 /// space, trimmed. Total on any byte string (invalid UTF-8, NUL, control
@@ -65,18 +107,25 @@ public:
     void normalize(std::string_view text, std::string& out, normalizer_scratch& scratch) const {
         std::string& s1 = scratch.a;
         std::string& s2 = scratch.b;
-        lower_and_trim(text, s1);
+        // The bytes seen while lowercasing tell which placeholder passes can
+        // match at all; most tickets need none of them. Once a pass has run,
+        // its placeholder may have changed the answer, so the text is asked.
+        const unsigned seen = lower_and_trim(text, s1);
         const std::string* cur = &s1;
-        if (!url_token_.empty() && has_url_start(*cur)) {
+        bool replaced = false;
+        if (!url_token_.empty() && (seen & detail::byte_url) && has_url_start(*cur)) {
             replace_urls(*cur, s2);
             cur = &s2;
+            replaced = true;
         }
-        if (!email_token_.empty() && cur->find('@') != std::string::npos) {
+        if (!email_token_.empty() &&
+            (replaced ? cur->find('@') != std::string::npos : (seen & detail::byte_at) != 0)) {
             std::string& dst = (cur == &s1) ? s2 : s1;
             replace_emails(*cur, dst);
             cur = &dst;
+            replaced = true;
         }
-        if (!number_token_.empty() && has_digit(*cur)) {
+        if (!number_token_.empty() && (replaced ? has_digit(*cur) : (seen & detail::byte_digit) != 0)) {
             std::string& dst = (cur == &s1) ? s2 : s1;
             replace_numbers(*cur, dst);
             cur = &dst;
@@ -95,12 +144,14 @@ public:
     /// Splits normalized text on single spaces (its only separator).
     static void tokenize(std::string_view normalized, std::vector<std::string_view>& tokens) {
         tokens.clear();
-        std::size_t i = 0;
+        const char* p = normalized.data();
         const std::size_t n = normalized.size();
+        std::size_t i = 0;
         while (i < n) {
-            std::size_t j = normalized.find(' ', i);
-            if (j == std::string_view::npos) j = n;
-            if (j > i) tokens.push_back(normalized.substr(i, j - i));
+            // Tokens are a few bytes: a byte loop beats a memchr call per token.
+            std::size_t j = i;
+            while (j < n && p[j] != ' ') ++j;
+            if (j > i) tokens.emplace_back(p + i, j - i);
             i = j + 1;
         }
     }
@@ -114,6 +165,8 @@ private:
         std::string key;
         std::string value;
     };
+    // Most bytes a folded replacement can take ('&' becomes " and ").
+    static constexpr std::size_t fold_growth = 5;
 
     static bool is_space(unsigned char c) noexcept {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
@@ -123,9 +176,6 @@ private:
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
     }
     static bool is_digit(unsigned char c) noexcept { return c >= '0' && c <= '9'; }
-    static bool is_token_char(unsigned char c) noexcept {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '<' || c == '>';
-    }
     static std::string trimmed(const std::string& s) {
         std::size_t b = 0, e = s.size();
         while (b < e && is_space(static_cast<unsigned char>(s[b]))) ++b;
@@ -172,6 +222,9 @@ private:
             groups[static_cast<std::size_t>(g)].second.push_back(i);
         }
         first_word_ = std::move(group_index);
+        for (auto& m : first_len_) m = 0;
+        for (const auto& g : groups)
+            first_len_[static_cast<unsigned char>(g.first[0])] |= length_bit(g.first.size());
         group_begin_.clear();
         entries_.clear();
         for (auto& g : groups) {
@@ -181,26 +234,49 @@ private:
         group_begin_.push_back(static_cast<std::uint32_t>(entries_.size()));
     }
 
-    void lower_and_trim(std::string_view in, std::string& out) const {
-        out.clear();
+    static std::uint32_t length_bit(std::size_t n) noexcept { return std::uint32_t(1) << (n < 31 ? n : 31); }
+
+    // Trimmed copy of `in`, lowercased when configured; returns the OR of the
+    // byte classes seen (before lowercasing).
+    unsigned lower_and_trim(std::string_view in, std::string& out) const {
+        const unsigned char* cls = detail::byte_classes.v;
         std::size_t b = 0, e = in.size();
-        while (b < e && is_space(static_cast<unsigned char>(in[b]))) ++b;
-        while (e > b && is_space(static_cast<unsigned char>(in[e - 1]))) --e;
-        const bool lower = config_.lowercase;
-        for (std::size_t i = b; i < e; ++i) {
+        while (b < e && (cls[static_cast<unsigned char>(in[b])] & detail::byte_space)) ++b;
+        while (e > b && (cls[static_cast<unsigned char>(in[e - 1])] & detail::byte_space)) --e;
+        out.assign(in.data() + b, e - b);
+        unsigned seen = 0;
+        if (config_.lowercase) {
+            for (char& c : out) {
+                const auto u = static_cast<unsigned char>(c);
+                const unsigned k = cls[u];
+                seen |= k;
+                // byte_upper is 16: shifted once it is the ASCII case offset.
+                c = static_cast<char>(u + ((k & detail::byte_upper) << 1));
+            }
+            if (seen & detail::byte_special) lower_exact(in.substr(b, e - b), out);
+        } else {
+            for (char c : out) seen |= cls[static_cast<unsigned char>(c)];
+        }
+        return seen;
+    }
+
+    // Lowercasing that also maps the two multi-byte letters whose lowercase
+    // form is ASCII; only texts containing their lead bytes come here.
+    static void lower_exact(std::string_view in, std::string& out) {
+        out.clear();
+        const std::size_t e = in.size();
+        for (std::size_t i = 0; i < e; ++i) {
             char c = in[i];
             const auto u = static_cast<unsigned char>(c);
-            if (lower) {
-                if (u >= 'A' && u <= 'Z') {
-                    c = static_cast<char>(u + 32);
-                } else if (u == 0xC4 && i + 1 < e && static_cast<unsigned char>(in[i + 1]) == 0xB0) {
-                    c = 'i';  // U+0130 LATIN CAPITAL LETTER I WITH DOT ABOVE
-                    ++i;
-                } else if (u == 0xE2 && i + 2 < e && static_cast<unsigned char>(in[i + 1]) == 0x84 &&
-                           static_cast<unsigned char>(in[i + 2]) == 0xAA) {
-                    c = 'k';  // U+212A KELVIN SIGN
-                    i += 2;
-                }
+            if (u >= 'A' && u <= 'Z') {
+                c = static_cast<char>(u + 32);
+            } else if (u == 0xC4 && i + 1 < e && static_cast<unsigned char>(in[i + 1]) == 0xB0) {
+                c = 'i';  // U+0130 LATIN CAPITAL LETTER I WITH DOT ABOVE
+                ++i;
+            } else if (u == 0xE2 && i + 2 < e && static_cast<unsigned char>(in[i + 1]) == 0x84 &&
+                       static_cast<unsigned char>(in[i + 2]) == 0xAA) {
+                c = 'k';  // U+212A KELVIN SIGN
+                i += 2;
             }
             out.push_back(c);
         }
@@ -306,75 +382,123 @@ private:
     }
 
     // \b\d+\b is exactly a maximal run of word characters that are all digits.
+    // Text between such runs is appended in one piece.
     void replace_numbers(const std::string& in, std::string& out) const {
         out.clear();
+        const unsigned char* cls = detail::byte_classes.v;
         const std::size_t n = in.size();
-        std::size_t i = 0;
+        std::size_t i = 0, copied = 0;
         while (i < n) {
-            if (!is_word(static_cast<unsigned char>(in[i]))) {
-                out.push_back(in[i++]);
+            if (!(cls[static_cast<unsigned char>(in[i])] & detail::byte_word)) {
+                ++i;
                 continue;
             }
             std::size_t j = i;
-            bool digits = true;
-            while (j < n && is_word(static_cast<unsigned char>(in[j]))) {
-                digits = digits && is_digit(static_cast<unsigned char>(in[j]));
-                ++j;
+            unsigned all = detail::byte_digit;
+            for (; j < n; ++j) {
+                const unsigned k = cls[static_cast<unsigned char>(in[j])];
+                if (!(k & detail::byte_word)) break;
+                all &= k;
             }
-            if (digits) append_placeholder(out, number_token_);
-            else out.append(in, i, j - i);
+            if (all) {
+                out.append(in, copied, i - copied);
+                append_placeholder(out, number_token_);
+                copied = j;
+            }
             i = j;
         }
+        out.append(in, copied, n - copied);
     }
 
-    // Writes `c` through the final folding step: token characters kept, '&'
-    // spelled out, anything else becomes a single separating space.
-    static void fold_char(std::string& out, char c) {
+    // Writes `c` through the final folding step at `o`: token characters
+    // kept, '&' spelled out, anything else a single separating space (none
+    // at the start). Writes at most fold_growth bytes.
+    static char* fold_char(char* o, const char* base, char c) noexcept {
         const auto u = static_cast<unsigned char>(c);
-        if (is_token_char(u)) {
-            out.push_back(c);
+        if (detail::byte_classes.v[u] & detail::byte_token) {
+            *o++ = c;
         } else if (c == '&') {
-            if (!out.empty() && out.back() != ' ') out.push_back(' ');
-            out.append("and ");
-        } else if (!out.empty() && out.back() != ' ') {
-            out.push_back(' ');
+            if (o != base && o[-1] != ' ') *o++ = ' ';
+            std::memcpy(o, "and ", 4);
+            o += 4;
+        } else if (o != base && o[-1] != ' ') {
+            *o++ = ' ';
         }
+        return o;
     }
 
+    // Lexicon and final fold in one pass, writing through a raw pointer. The
+    // buffer always has room for one output byte per remaining input byte
+    // (plain bytes never grow); '&' and replacements make room first.
     void lexicon_and_fold(const std::string& in, std::string& out) const {
-        out.clear();
+        const unsigned char* cls = detail::byte_classes.v;
         const std::size_t n = in.size();
+        const char* src = in.data();
+        out.resize(n + 16);
+        char* base = &out[0];
+        char* o = base;
+        auto make_room = [&](std::size_t i, std::size_t extra) {
+            const std::size_t used = static_cast<std::size_t>(o - base), need = used + (n - i) + extra + 16;
+            if (need > out.size()) {
+                out.resize(std::max(need, 2 * out.size()));
+                base = &out[0];
+                o = base + used;
+            }
+        };
         const bool lex = !entries_.empty();
         std::size_t i = 0;
         while (i < n) {
-            if (!is_word(static_cast<unsigned char>(in[i]))) {
-                fold_char(out, in[i++]);
+            const char c = src[i];
+            if (!(cls[static_cast<unsigned char>(c)] & detail::byte_word)) {
+                if (c == '&') make_room(i, fold_growth);
+                o = fold_char(o, base, c);
+                ++i;
                 continue;
             }
+            // Copy the word while scanning it; the copy is kept only if no
+            // lexicon key replaces it and it has no '_' to fold.
             std::size_t j = i;
-            while (j < n && is_word(static_cast<unsigned char>(in[j]))) ++j;
-            if (lex) {
-                const std::int32_t g = first_word_.find(std::string_view(in).substr(i, j - i));
-                if (g >= 0) {
-                    bool replaced = false;
-                    for (std::uint32_t e = group_begin_[static_cast<std::size_t>(g)];
-                         e < group_begin_[static_cast<std::size_t>(g) + 1]; ++e) {
-                        const std::string& key = entries_[e].key;
-                        if (in.compare(i, key.size(), key) == 0 && !word_at(in, i + key.size())) {
-                            for (char c : entries_[e].value) fold_char(out, c);
-                            i += key.size();
-                            replaced = true;
-                            break;
-                        }
-                    }
-                    if (replaced) continue;
-                }
+            unsigned all = detail::byte_token;
+            for (; j < n; ++j) {
+                const unsigned k = cls[static_cast<unsigned char>(src[j])];
+                if (!(k & detail::byte_word)) break;
+                all &= k;
+                o[j - i] = src[j];
             }
-            for (std::size_t k = i; k < j; ++k) fold_char(out, in[k]);
+            if (lex && (first_len_[static_cast<unsigned char>(c)] & length_bit(j - i)) &&
+                replace_word(in, i, j, o, base, make_room))
+                continue;
+            if (all) {
+                o += j - i;
+            } else {
+                for (std::size_t k = i; k < j; ++k) o = fold_char(o, base, src[k]);
+            }
             i = j;
         }
-        if (!out.empty() && out.back() == ' ') out.pop_back();
+        if (o != base && o[-1] == ' ') --o;
+        out.resize(static_cast<std::size_t>(o - base));
         if (config_.max_repeat > 0) squash_repeats(out, config_.max_repeat);
+    }
+
+    // The word in[i, j) starts a lexicon key (longest first, whole words):
+    // writes its folded replacement and moves i past the key.
+    template <class Room>
+    bool replace_word(const std::string& in, std::size_t& i, std::size_t j, char*& o, char*& base,
+                      Room& make_room) const {
+        const std::int32_t g = first_word_.find(std::string_view(in).substr(i, j - i));
+        if (g < 0) return false;
+        const std::size_t group = static_cast<std::size_t>(g);
+        for (std::uint32_t e = group_begin_[group]; e < group_begin_[group + 1]; ++e) {
+            const std::string& key = entries_[e].key;
+            if (in.compare(i, key.size(), key) == 0 && !word_at(in, i + key.size())) {
+                const std::string& value = entries_[e].value;
+                make_room(i, fold_growth * value.size());
+                for (char ch : value) o = fold_char(o, base, ch);
+                i += key.size();
+                return true;
+            }
+        }
+        return false;
     }
 
     // Runs after placeholders and the lexicon, so `www.` and lexicon keys are
@@ -396,6 +520,9 @@ private:
     normalizer_config config_;
     std::string url_token_, email_token_, number_token_;
     detail::string_map first_word_;
+    /// Per first byte, the lengths (bit min(n, 31)) of keys' first words: most
+    /// words are ruled out without hashing.
+    std::uint32_t first_len_[256] = {};
     std::vector<std::uint32_t> group_begin_;
     std::vector<lexicon_entry> entries_;
 };

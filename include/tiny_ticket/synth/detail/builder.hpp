@@ -16,6 +16,7 @@
 #include "phrases.hpp"
 #include "random.hpp"
 #include "text_util.hpp"
+#include "variety.hpp"
 
 // Builds one ticket in the order the labels depend on: intent, then the
 // situation and sector, then tone, then register and noise. Labels are read
@@ -83,7 +84,8 @@ inline std::string as_sentence(std::string s) {
 /// Writes the text of one ticket from its scenario and tone. One per ticket.
 class ticket_writer {
 public:
-    ticket_writer(scenario& sc, tone t) : sc_(sc), r_(sc.random()), tone_(t), spec_(sc.intent()), sub_(sc.sub()) {}
+    ticket_writer(scenario& sc, tone t, bool angry_core = false)
+        : sc_(sc), r_(sc.random()), tone_(t), spec_(sc.intent()), sub_(sc.sub()), angry_core_(angry_core) {}
 
     std::string write(register_kind reg) {
         switch (reg) {
@@ -123,6 +125,8 @@ private:
     /// The sentences that carry the tone; every non-neutral ticket gets at least one.
     std::vector<std::string> tone_sentences() {
         std::vector<std::string> out;
+        // Real people often let the facts carry the anger; keep many of those bare.
+        if (angry_core_ && r_.chance(0.6)) return out;
         switch (tone_) {
             case tone::neutral:
                 if (r_.chance(0.45)) out.push_back(from_tone(tone::neutral));
@@ -281,7 +285,7 @@ private:
         } else {
             text = sc_.fragment(sc_.choose(sub_.chat));
         }
-        std::string tail = chat_tail();
+        std::string tail = angry_core_ && r_.chance(0.6) ? std::string() : chat_tail();
         if (sc_.hinglish() && !hinglish_done && !used_hi_) {
             // An English chat core still needs its code-mixed part: the ask for
             // calm tickets ("confirm kar dena"), a Hinglish tone phrase otherwise.
@@ -314,6 +318,7 @@ private:
     tone tone_;
     const intent_spec& spec_;
     const subtype& sub_;
+    bool angry_core_;
     bool used_hi_ = false;
 };
 
@@ -323,10 +328,18 @@ inline built_ticket build_ticket(std::uint64_t seed, std::uint64_t index, double
     const std::vector<intent_spec>& all = intents();
     const intent_spec& in = all[r.below(all.size())];
 
+    const std::vector<subtype>& extra = variety_for(in.name);
+    const std::vector<subtype>& angry = angry_variety_for(in.name);
     std::vector<unsigned> weights;
-    weights.reserve(in.subtypes.size());
+    weights.reserve(in.subtypes.size() + extra.size() + angry.size());
     for (const subtype& st : in.subtypes) weights.push_back(st.weight);
-    const subtype& sub = in.subtypes[r.weighted(weights)];
+    for (const subtype& st : extra) weights.push_back(st.weight);
+    for (const subtype& st : angry) weights.push_back(st.weight);
+    std::size_t pick = r.weighted(weights);
+    const bool angry_core = pick >= in.subtypes.size() + extra.size();
+    const subtype& sub = pick < in.subtypes.size()                ? in.subtypes[pick]
+                         : (pick -= in.subtypes.size()) < extra.size() ? extra[pick]
+                                                                     : angry[pick - extra.size()];
 
     std::size_t candidates[sec::count];
     std::size_t n = 0;
@@ -337,6 +350,14 @@ inline built_ticket build_ticket(std::uint64_t seed, std::uint64_t index, double
     // Prospects are never angry: a threat or "third time writing" from someone
     // who has not bought yet would contradict lead_intent medium/high.
     std::array<unsigned, tone_count> tone_weights = in.tones;
+    if (angry_core) {
+        // The core already sounds upset ("it showed up smashed"), so a calm label would contradict it. Plain
+        // frustration only: an upset customer is not by itself about to leave, which keeps negative sentiment
+        // and high churn from collapsing into one signal.
+        tone_weights = {};
+        tone_weights[static_cast<std::size_t>(tone::frustrated)] = 3;
+        tone_weights[static_cast<std::size_t>(tone::sarcastic)] = 1;
+    }
     if (std::string_view(sub.lead) != "low") {
         for (std::size_t k = 0; k < tone_count; ++k)
             if (is_negative(static_cast<tone>(k))) tone_weights[k] = 0;
@@ -349,7 +370,7 @@ inline built_ticket build_ticket(std::uint64_t seed, std::uint64_t index, double
     const auto reg = static_cast<register_kind>(hinglish ? r.weighted(reg_weights_hi) : r.weighted(reg_weights_en));
 
     scenario sc(r, in, sub, sector, hinglish);
-    ticket_writer writer(sc, t);
+    ticket_writer writer(sc, t, angry_core);
     built_ticket out{writer.write(reg), sub.department, sentiment_for(t), sub.lead, churn_for(in.name, t), in.name, hinglish};
     if (r.chance(noise)) add_noise(out.text, is_negative(t), t == tone::positive, r);
     return out;

@@ -398,7 +398,7 @@ inline const std::vector<intent_spec>& intents() {
          {}},
         // ------------------------------------------------------------------ order_tracking
         {"order_tracking",
-         {78, 22, 0, 0, 0, 0, 0},
+         {85, 15, 0, 0, 0, 0, 0},
          {{sec::shop | sec::food | sec::tel, "logistics", "low", 3,
            {"Could you tell me where my order {oid} is?", "Any update on my order? I placed it {when}.",
             "Just checking on the status of my {item} order ({oid}).",
@@ -468,7 +468,7 @@ inline const std::vector<intent_spec>& intents() {
          {"You're lifesavers, thank you!", "Thanks so much, love shopping with you!", "Really appreciate how flexible you are!"}},
         // ------------------------------------------------------------------ pricing_inquiry
         {"pricing_inquiry",
-         {72, 28, 0, 0, 0, 0, 0},
+         {80, 20, 0, 0, 0, 0, 0},
          {{sec::all, "sales", "medium", 2,
            {"<saas,tel,fin>How much does the {plan} plan cost per month?", "<shop,food,trav>How much does the {plan} cost per year?", "<saas,fin,tel>What would {biz} cost for a team of {seats}?", "<shop,food,trav>What are your rates for business accounts?",
             "Could you share your pricing for [small businesses|startups|teams]?",
@@ -520,7 +520,7 @@ inline const std::vector<intent_spec>& intents() {
          {"Been hearing great things about {biz}!", "Loving the free trial so far!", "Really excited to get started!"}},
         // ------------------------------------------------------------------ demo_request
         {"demo_request",
-         {60, 40, 0, 0, 0, 0, 0},
+         {75, 25, 0, 0, 0, 0, 0},
          {{sec::saas | sec::fin | sec::tel | sec::food, "sales", "high", 3,
            {"Could we schedule a demo of {biz} for our team [next week|this week|on {weekday}]?",
             "I'd love to see a live demo of [the platform|your reporting features|{feature}] before we decide.",
@@ -559,7 +559,7 @@ inline const std::vector<intent_spec>& intents() {
           "Your website looks fantastic, can't wait to try it.", "Super keen to get started!"}},
         // ------------------------------------------------------------------ feature_request
         {"feature_request",
-         {52, 28, 12, 0, 5, 3, 0},
+         {58, 20, 14, 0, 5, 3, 0},
          {{sec::all, "technical", "low", 3,
            {"It would be great if you could add {feature}.",
             "Any plans to support {feature}? [It would save us a lot of time.|We'd use it every day.]",

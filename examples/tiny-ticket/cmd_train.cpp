@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+// `tiny-ticket train`: train a multi-head model from JSONL/CSV files.
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <tiny_ticket/train/data.hpp>
+#include <tiny_ticket/train/metrics.hpp>
+#include <tiny_ticket/train/trainer.hpp>
+
+#include "cli.hpp"
+#include "train_config_json.hpp"
+
+namespace {
+
+namespace tr = tiny_ticket::train;
+
+void print_warnings(const char* cmd, const std::vector<tr::data_warning>& w, std::size_t max_shown = 20) {
+    for (std::size_t i = 0; i < w.size() && i < max_shown; ++i)
+        std::cerr << "tiny-ticket " << cmd << ": warning: " << (w[i].where.empty() ? "" : w[i].where + ": ") << w[i].message
+                  << "\n";
+    if (w.size() > max_shown)
+        std::cerr << "tiny-ticket " << cmd << ": " << (w.size() - max_shown) << " more warnings not shown\n";
+}
+
+int run_train(const std::vector<std::string>& argv) {
+    const cli::args a(argv, {"data", "out", "config", "seed", "threads", "corrections"}, {"quiet"});
+    if (!a.positional().empty()) throw cli::usage_error("unexpected argument '" + a.positional()[0] + "'");
+    const auto files = a.all("data");
+    if (files.empty()) throw cli::usage_error("missing required option --data");
+    for (const auto& f : files)
+        if (f.empty()) throw cli::usage_error("option --data needs a file name");
+    const std::string out = a.required("out");
+    if (std::filesystem::is_directory(out)) throw cli::usage_error("--out " + out + " is a directory; give a file path");
+
+    cli::train_settings s;
+    if (auto c = a.value("config")) cli::load_train_config(*c, s);
+    if (a.value("seed")) s.train.seed = static_cast<std::uint64_t>(a.integer("seed", 0, 0, INT64_MAX));
+    if (a.value("threads")) s.train.threads = static_cast<unsigned>(a.integer("threads", 1, 0, 256));
+    for (const auto& c : a.all("corrections")) s.corrections.push_back(c);
+    const bool quiet = a.flag("quiet");
+
+    tr::dataset data;
+    for (const auto& f : files) tr::read_data_file(f, s.read, data);
+    if (!s.corrections.empty()) {
+        tr::dataset corr;
+        for (const auto& f : s.corrections) tr::read_data_file(f, s.read, corr);
+        print_warnings("train", corr.warnings);
+        const auto st = tr::apply_corrections(data, corr);
+        if (!quiet)
+            std::cerr << "corrections: " << st.rows_changed << " rows relabelled, " << st.rows_added << " rows added\n";
+    }
+    print_warnings("train", data.warnings);
+    if (!quiet) std::cerr << "read " << data.rows.size() << " rows from " << files.size() << " file(s)\n";
+
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::size_t max_epochs = s.train.max_epochs;
+    auto progress = [&](const tr::epoch_report& e) {
+        if (quiet) return;
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "epoch %3zu/%zu  loss %.4f  valid macro-F1 %.4f  acc", e.epoch, max_epochs,
+                      e.train_loss, e.valid_mean_macro_f1);
+        std::string line = buf;
+        for (const auto& [head, acc] : e.valid_accuracy) {
+            std::snprintf(buf, sizeof buf, " %s=%.4f", head.c_str(), acc);
+            line += buf;
+        }
+        std::snprintf(buf, sizeof buf, "  %.2fs%s", e.seconds, e.best ? "  *" : "");
+        std::cerr << line << buf << "\n";
+    };
+    auto res = tr::train_model<float>(data, s.train, progress);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    print_warnings("train", res.warnings);
+    tiny_ticket::save_model(res.model, out);
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(out, ec);
+    if (!quiet) {
+        std::cerr << "trained on " << res.train_examples << " rows, validated on " << res.validation_examples
+                  << "; best epoch " << res.best_epoch << " of " << res.epochs.size() << "; " << secs << " s\n";
+        std::cerr << "wrote " << out << " (" << (ec ? 0 : bytes) << " bytes)\n";
+    }
+    if (res.validation_examples) std::cout << "validation split\n" << tr::render_table(res.validation);
+    std::cout.flush();
+    return std::cout ? 0 : 1;
+}
+
+const cli::registrar reg(
+    "train", "train a model from JSONL/CSV data (see docs/training.md)",
+    "tiny-ticket train --data FILE [--data FILE ...] --out PATH [--config FILE] [--seed N] [--threads N]\n"
+    "                  [--corrections FILE] [--quiet]\n"
+    "  --data FILE         JSONL ({\"text\": ..., \"<head>\": \"<label>\"}) or CSV with a header; repeatable.\n"
+    "                      Heads and labels are discovered from the data unless the config fixes them;\n"
+    "                      a row may carry any subset of the heads (missing labels are masked).\n"
+    "  --out PATH          where to write the model artifact (written atomically)\n"
+    "  --config FILE       JSON training configuration (docs/training.md); defaults are tuned\n"
+    "  --seed N            random seed (default 42); the same seed gives a byte-identical artifact\n"
+    "  --threads N         worker threads (default 1, 0 = all cores); results do not depend on it\n"
+    "  --corrections FILE  JSONL of {\"text\", \"<head>\": \"<label>\"} overriding rows with the same text\n"
+    "  --quiet             no progress on stderr\n"
+    "  Progress goes to stderr (one line per epoch); the validation report to stdout.",
+    run_train);
+
+}  // namespace

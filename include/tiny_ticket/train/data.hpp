@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "../error.hpp"
+#include "json_value.hpp"
+
+namespace tiny_ticket::train {
+
+/// File format of a data file.
+enum class data_format {
+    automatic,  ///< by extension: `.csv` and `.tsv` are CSV, anything else JSONL
+    jsonl,      ///< one JSON object per line
+    csv,        ///< RFC 4180 with a header row
+};
+
+/// Renames or merges source labels: rows whose head `head` (or any head when
+/// `head` is `"*"`) carries `from` get `to` instead; an empty `to` drops the
+/// label (masked out of that head's loss).
+struct label_mapping {
+    std::string head = "*";
+    std::string from;
+    std::string to;
+};
+
+/// How rows are read from a data file.
+struct read_options {
+    data_format format = data_format::automatic;
+    /// Field (JSONL key or CSV column) holding the ticket text.
+    std::string text_field = "text";
+    /// Source field -> head name. Empty: every other field with a scalar value
+    /// (string, integer, boolean) is a head of the same name.
+    std::vector<std::pair<std::string, std::string>> columns;
+    /// Fields never used as heads when `columns` is empty.
+    std::vector<std::string> ignore = {"id"};
+    /// Applied in order, after `columns`; see label_mapping.
+    std::vector<label_mapping> labels;
+    /// CSV field separator (`.tsv` files default to tab when this is ',').
+    char delimiter = ',';
+};
+
+/// One text with the labels it carries, any subset of the heads.
+struct labelled_text {
+    std::string text;
+    /// (head, label) pairs, at most one per head, in field order.
+    std::vector<std::pair<std::string, std::string>> labels;
+    /// `file:line` of the row's first line.
+    std::string where;
+
+    /// The label of `head`, or nullptr when the row does not carry one.
+    const std::string* label(std::string_view head) const noexcept {
+        for (const auto& kv : labels)
+            if (kv.first == head) return &kv.second;
+        return nullptr;
+    }
+};
+
+/// A row that was skipped or a value that was ignored, for the caller to show.
+struct data_warning {
+    std::string where;  ///< `file:line`
+    std::string message;
+};
+
+/// Rows read from one or more files, plus what was skipped on the way.
+struct dataset {
+    std::vector<labelled_text> rows;
+    std::vector<data_warning> warnings;
+};
+
+namespace detail {
+
+inline bool is_blank(std::string_view s) noexcept {
+    for (char c : s)
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return false;
+    return true;
+}
+
+inline std::string quote_short(std::string_view s) {
+    std::string r = "\"";
+    r.append(s.substr(0, 60));
+    if (s.size() > 60) r += "...";
+    r += '"';
+    return r;
+}
+
+class row_builder {
+public:
+    row_builder(const read_options& opt, std::string name, dataset& out) : opt_(opt), name_(std::move(name)), out_(out) {}
+
+    std::string where(std::size_t line) const { return name_ + ":" + std::to_string(line); }
+
+    void warn(std::size_t line, std::string msg) {
+        out_.warnings.push_back({where(line), std::move(msg)});
+        if (first_bad_ == 0) {
+            first_bad_ = line;
+            first_bad_msg_ = out_.warnings.back().message;
+        }
+    }
+
+    /// Field `field` of a row is a label for some head: which one ("" = none).
+    std::string head_for(std::string_view field) const {
+        if (field == opt_.text_field) return {};
+        if (!opt_.columns.empty()) {
+            for (const auto& kv : opt_.columns)
+                if (kv.first == field) return kv.second;
+            return {};
+        }
+        for (const auto& ig : opt_.ignore)
+            if (ig == field) return {};
+        return std::string(field);
+    }
+
+    /// Applies the label mapping; returns false when the label is dropped.
+    bool map_label(const std::string& head, std::string& label) const {
+        for (const auto& m : opt_.labels)
+            if ((m.head == "*" || m.head == head) && m.from == label) {
+                label = m.to;
+                if (label.empty()) return false;
+            }
+        return !label.empty();
+    }
+
+    void add(std::size_t line, std::string text, std::vector<std::pair<std::string, std::string>> labels) {
+        if (is_blank(text)) {
+            warn(line, "expected a non-empty text, got " + quote_short(text));
+            return;
+        }
+        std::vector<std::pair<std::string, std::string>> kept;
+        // Indexed by head, so a hostile row with many thousand fields costs
+        // linear time, not the square of its field count.
+        std::unordered_map<std::string, std::size_t> slot;
+        for (auto& kv : labels) {
+            if (!map_label(kv.first, kv.second)) continue;
+            const auto ins = slot.emplace(kv.first, kept.size());
+            if (!ins.second) {
+                kept[ins.first->second].second = std::move(kv.second);  // two fields mapped to one head: the later wins
+                continue;
+            }
+            kept.push_back(std::move(kv));
+        }
+        if (kept.empty()) {
+            warn(line, "expected at least one label, got none");
+            return;
+        }
+        out_.rows.push_back({std::move(text), std::move(kept), where(line)});
+        ++added_;
+    }
+
+    std::size_t added() const noexcept { return added_; }
+
+    /// A file that contributed nothing is almost always a wrong path or mapping.
+    void require_rows(std::size_t lines) const {
+        if (added_ > 0) return;
+        if (first_bad_ > 0)
+            throw data_error(errc::data, where(first_bad_),
+                             "expected at least one usable row, got none (first problem: " + first_bad_msg_ + ")");
+        throw data_error(errc::data, where(lines == 0 ? 1 : lines), "expected at least one usable row, got an empty file");
+    }
+
+private:
+    const read_options& opt_;
+    std::string name_;
+    dataset& out_;
+    std::size_t added_ = 0;
+    std::size_t first_bad_ = 0;
+    std::string first_bad_msg_;
+};
+
+inline void strip_bom(std::string_view& s) noexcept {
+    if (s.size() >= 3 && s.compare(0, 3, "\xEF\xBB\xBF") == 0) s.remove_prefix(3);
+}
+
+inline bool scalar_label(const json_value& v, std::string& out) {
+    switch (v.type) {
+        case json_value::kind::string: out = v.text; return true;
+        case json_value::kind::boolean: out = v.boolean ? "true" : "false"; return true;
+        case json_value::kind::number: out = v.text; return true;
+        case json_value::kind::null: out.clear(); return true;
+        default: return false;
+    }
+}
+
+inline void read_jsonl(std::string_view content, const read_options& opt, const std::string& name, dataset& out) {
+    row_builder rb(opt, name, out);
+    strip_bom(content);
+    std::size_t line = 0, pos = 0;
+    json_value v;
+    std::string err;
+    while (pos < content.size()) {
+        std::size_t end = content.find('\n', pos);
+        if (end == std::string_view::npos) end = content.size();
+        std::string_view l = content.substr(pos, end - pos);
+        pos = end + 1;
+        ++line;
+        if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+        if (is_blank(l)) continue;
+        if (!parse_json_value(l, v, err)) {
+            rb.warn(line, "invalid JSON: " + err);
+            continue;
+        }
+        if (v.type != json_value::kind::object) {
+            rb.warn(line, std::string("expected a JSON object, got ") + json_value::describe(v.type));
+            continue;
+        }
+        const json_value* t = v.find(opt.text_field);
+        if (!t) {
+            rb.warn(line, "expected a field \"" + opt.text_field + "\", got none");
+            continue;
+        }
+        if (t->type != json_value::kind::string) {
+            rb.warn(line, "expected \"" + opt.text_field + "\" to be a string, got " + json_value::describe(t->type));
+            continue;
+        }
+        std::vector<std::pair<std::string, std::string>> labels;
+        for (const auto& m : v.members) {
+            std::string head = rb.head_for(m.first);
+            if (head.empty()) continue;
+            std::string label;
+            if (!scalar_label(m.second, label)) {
+                // Metadata objects are common in exported tickets; only complain when asked for this field.
+                if (!opt.columns.empty())
+                    rb.warn(line, "expected \"" + m.first + "\" to be a string label, got " +
+                                      json_value::describe(m.second.type) + " (label ignored)");
+                continue;
+            }
+            if (label.empty()) continue;
+            labels.emplace_back(std::move(head), std::move(label));
+        }
+        rb.add(line, t->text, std::move(labels));
+    }
+    rb.require_rows(line);
+}
+
+struct csv_record {
+    std::size_t line = 0;
+    std::vector<std::string> fields;
+    std::string error;
+};
+
+// RFC 4180: quoted fields may hold separators, doubled quotes and newlines,
+// so records are split on a character scan, never on lines.
+inline std::vector<csv_record> split_csv(std::string_view s, char delim) {
+    std::vector<csv_record> recs;
+    std::size_t i = 0, line = 1;
+    while (i < s.size()) {
+        csv_record r;
+        r.line = line;
+        std::string field;
+        bool done = false;
+        while (!done) {
+            field.clear();
+            if (i < s.size() && s[i] == '"') {
+                const std::size_t open_line = line;
+                ++i;
+                bool closed = false;
+                while (i < s.size()) {
+                    const char c = s[i];
+                    if (c == '"') {
+                        if (i + 1 < s.size() && s[i + 1] == '"') {
+                            field.push_back('"');
+                            i += 2;
+                            continue;
+                        }
+                        ++i;
+                        closed = true;
+                        break;
+                    }
+                    if (c == '\n') ++line;
+                    field.push_back(c);
+                    ++i;
+                }
+                if (!closed) {
+                    r.error = "expected a closing '\"' for the field opened on line " + std::to_string(open_line) +
+                              ", got end of file";
+                    r.fields.push_back(field);
+                    recs.push_back(std::move(r));
+                    return recs;
+                }
+                // Lenient like most readers: text after the closing quote is kept.
+                while (i < s.size() && s[i] != delim && s[i] != '\n' && s[i] != '\r') field.push_back(s[i++]);
+            } else {
+                while (i < s.size() && s[i] != delim && s[i] != '\n' && s[i] != '\r') field.push_back(s[i++]);
+            }
+            r.fields.push_back(field);
+            if (i < s.size() && s[i] == delim) {
+                ++i;
+                continue;
+            }
+            if (i < s.size() && s[i] == '\r') ++i;
+            if (i < s.size() && s[i] == '\n') {
+                ++i;
+                ++line;
+            }
+            done = true;
+        }
+        recs.push_back(std::move(r));
+    }
+    return recs;
+}
+
+inline void read_csv(std::string_view content, const read_options& opt, const std::string& name, char delim,
+                     dataset& out) {
+    row_builder rb(opt, name, out);
+    strip_bom(content);
+    std::vector<csv_record> recs = split_csv(content, delim);
+    std::size_t last_line = 0;
+    for (const auto& r : recs) last_line = r.line;
+    if (recs.empty()) rb.require_rows(0);
+    const csv_record& header = recs.front();
+    if (!header.error.empty()) throw data_error(errc::data, rb.where(header.line), header.error);
+    const auto& cols = header.fields;
+    auto col_index = [&](const std::string& c) -> std::ptrdiff_t {
+        for (std::size_t k = 0; k < cols.size(); ++k)
+            if (cols[k] == c) return static_cast<std::ptrdiff_t>(k);
+        return -1;
+    };
+    auto col_list = [&] {
+        std::string l;
+        for (std::size_t k = 0; k < cols.size(); ++k) l += (k ? ", " : "") + quote_short(cols[k]);
+        return l;
+    };
+    const std::ptrdiff_t text_col = col_index(opt.text_field);
+    if (text_col < 0)
+        throw data_error(errc::data, rb.where(header.line),
+                         "expected a text column \"" + opt.text_field + "\" in the header, got " + col_list());
+    std::vector<std::pair<std::size_t, std::string>> head_cols;
+    if (!opt.columns.empty()) {
+        for (const auto& kv : opt.columns) {
+            const std::ptrdiff_t c = col_index(kv.first);
+            if (c < 0)
+                throw data_error(errc::data, rb.where(header.line),
+                                 "expected a column \"" + kv.first + "\" (mapped to head \"" + kv.second +
+                                     "\") in the header, got " + col_list());
+            head_cols.emplace_back(static_cast<std::size_t>(c), kv.second);
+        }
+    } else {
+        for (std::size_t k = 0; k < cols.size(); ++k) {
+            std::string h = rb.head_for(cols[k]);
+            if (!h.empty()) head_cols.emplace_back(k, std::move(h));
+        }
+    }
+    for (std::size_t ri = 1; ri < recs.size(); ++ri) {
+        const csv_record& r = recs[ri];
+        if (!r.error.empty()) {
+            rb.warn(r.line, r.error);
+            continue;
+        }
+        if (r.fields.size() == 1 && r.fields[0].empty()) continue;  // blank line
+        if (r.fields.size() != cols.size()) {
+            rb.warn(r.line, "expected " + std::to_string(cols.size()) + " fields, got " + std::to_string(r.fields.size()));
+            continue;
+        }
+        std::vector<std::pair<std::string, std::string>> labels;
+        for (const auto& hc : head_cols)
+            if (!r.fields[hc.first].empty()) labels.emplace_back(hc.second, r.fields[hc.first]);
+        rb.add(r.line, r.fields[static_cast<std::size_t>(text_col)], std::move(labels));
+    }
+    rb.require_rows(last_line);
+}
+
+inline std::string read_text_file(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) throw data_error(errc::io, path.string(), "cannot open: no such file");
+    if (std::filesystem::is_directory(path, ec)) throw data_error(errc::io, path.string(), "cannot read: is a directory");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw data_error(errc::io, path.string(), "cannot open for reading");
+    std::string data;
+    char buf[1 << 16];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) data.append(buf, static_cast<std::size_t>(in.gcount()));
+    if (in.bad()) throw data_error(errc::io, path.string(), "read error");
+    return data;
+}
+
+inline data_format format_for(const std::string& name, data_format f) {
+    if (f != data_format::automatic) return f;
+    const auto dot = name.rfind('.');
+    std::string ext = dot == std::string::npos ? std::string() : name.substr(dot + 1);
+    for (auto& c : ext) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    return (ext == "csv" || ext == "tsv") ? data_format::csv : data_format::jsonl;
+}
+
+}  // namespace detail
+
+/// Parses data held in memory; `name` stands for the file in `where`
+/// strings and picks the format when `opt.format` is automatic. Appends rows
+/// and warnings to `out`. Throws data_error (errc::data, where `name:line`)
+/// when the content yields no usable row, a CSV header lacks the text column
+/// or a mapped column. Allocates.
+inline void read_data_string(std::string_view content, const std::string& name, const read_options& opt, dataset& out) {
+    if (detail::format_for(name, opt.format) == data_format::csv) {
+        char delim = opt.delimiter;
+        if (delim == ',' && name.size() >= 4 && (name.compare(name.size() - 4, 4, ".tsv") == 0 ||
+                                                 name.compare(name.size() - 4, 4, ".TSV") == 0))
+            delim = '\t';
+        detail::read_csv(content, opt, name, delim, out);
+    } else {
+        detail::read_jsonl(content, opt, name, out);
+    }
+}
+
+/// Reads a JSONL or CSV file, appending to `out`. Throws data_error (errc::io
+/// for an unreadable file, errc::data as read_data_string).
+inline void read_data_file(const std::filesystem::path& path, const read_options& opt, dataset& out) {
+    read_data_string(detail::read_text_file(path), path.string(), opt, out);
+}
+
+/// Reads several files into one dataset. Throws data_error.
+inline dataset read_data_files(const std::vector<std::filesystem::path>& paths, const read_options& opt = {}) {
+    dataset d;
+    for (const auto& p : paths) read_data_file(p, opt, d);
+    return d;
+}
+
+/// What apply_corrections did.
+struct correction_stats {
+    std::size_t rows_changed = 0;  ///< data rows whose labels were overridden
+    std::size_t rows_added = 0;    ///< corrections that matched no row, added as new rows
+};
+
+/// Overrides labels of every row whose text equals a correction's text
+/// (byte for byte after trimming spaces): the correction's heads replace the
+/// row's labels for those heads, other heads are kept. A correction that
+/// matches no row is added as a new row (it is labelled data). When the
+/// corrections repeat a text, the last one wins. Allocates.
+inline correction_stats apply_corrections(dataset& data, const dataset& corrections) {
+    auto trim = [](std::string_view s) {
+        std::size_t b = 0, e = s.size();
+        while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;
+        while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) --e;
+        return std::string(s.substr(b, e - b));
+    };
+    std::unordered_map<std::string, std::size_t> by_text;
+    for (std::size_t i = 0; i < corrections.rows.size(); ++i) by_text[trim(corrections.rows[i].text)] = i;
+    std::vector<bool> used(corrections.rows.size(), false);
+    correction_stats st;
+    for (auto& row : data.rows) {
+        auto it = by_text.find(trim(row.text));
+        if (it == by_text.end()) continue;
+        used[it->second] = true;
+        for (const auto& kv : corrections.rows[it->second].labels) {
+            bool found = false;
+            for (auto& l : row.labels)
+                if (l.first == kv.first) {
+                    l.second = kv.second;
+                    found = true;
+                }
+            if (!found) row.labels.push_back(kv);
+        }
+        ++st.rows_changed;
+    }
+    for (std::size_t i = 0; i < corrections.rows.size(); ++i) {
+        if (used[i] || by_text[trim(corrections.rows[i].text)] != i) continue;
+        data.rows.push_back(corrections.rows[i]);
+        ++st.rows_added;
+    }
+    return st;
+}
+
+}  // namespace tiny_ticket::train

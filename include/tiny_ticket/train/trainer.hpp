@@ -1,0 +1,835 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "../classifier.hpp"
+#include "../error.hpp"
+#include "../features/featurizer.hpp"
+#include "../model.hpp"
+#include "../text/lexicon.hpp"
+#include "../text/normalizer.hpp"
+#include "../version.hpp"
+#include "adam.hpp"
+#include "data.hpp"
+#include "evaluate.hpp"
+#include "metrics.hpp"
+#include "mlp.hpp"
+#include "rng.hpp"
+#include "worker_pool.hpp"
+
+namespace tiny_ticket::train {
+
+/// How per-label loss weights are chosen for each head.
+enum class class_weighting {
+    none,           ///< every label weighs 1
+    balanced,       ///< n / (labels * n_label): rare labels weigh more, mean weight 1
+    sqrt_balanced,  ///< square root of balanced: a milder correction
+};
+
+/// Learning-rate schedule over `max_epochs`.
+enum class lr_schedule {
+    constant,
+    linear,  ///< linear decay to 10% of the initial rate at the last epoch
+    cosine,  ///< cosine decay to 10% of the initial rate at the last epoch
+};
+
+/// A head fixed by the configuration instead of discovered from the data.
+struct head_config {
+    std::string name;
+    head_kind kind = head_kind::softmax;
+    /// Label order of the head; empty: the labels found in the data, sorted.
+    /// Sigmoid heads have two labels, the second meaning "yes".
+    std::vector<std::string> labels;
+    /// Multiplies this head's loss.
+    double loss_weight = 1.0;
+    review_thresholds review;
+};
+
+/// Everything that decides a trained model. The defaults are the settings
+/// chosen on validation splits of public intent data sets; `train` with no
+/// configuration uses them.
+struct train_config {
+    // --- heads
+    /// Empty: every head found in the data (first-seen order), softmax, labels
+    /// sorted. Otherwise exactly these heads (data for other heads is ignored).
+    std::vector<head_config> heads;
+
+    // --- text (stored in the artifact, so serving normalizes identically)
+    normalizer_config normalizer = default_normalizer();
+
+    // --- features
+    /// Words in at least this many training texts enter the bag of words.
+    std::size_t min_count = 1;
+    std::size_t max_vocab = 50000;
+    count_mode bow_mode = count_mode::log1p;
+    bool bow_l2 = true;
+    /// Keyword phrases (normalized like the text), each one binary feature.
+    std::vector<std::string> keywords;
+    /// Word bigrams in at least `bigram_min_count` training texts.
+    bool bigrams = true;
+    std::size_t bigram_min_count = 2;
+    std::size_t max_bigrams = 50000;
+    count_mode bigram_mode = count_mode::log1p;
+    bool bigram_l2 = true;
+    /// Hashed character n-grams of each `<token>`; 0 buckets disables them.
+    std::uint32_t char_buckets = 1u << 16;
+    unsigned char_min_n = 2;
+    unsigned char_max_n = 5;
+    count_mode char_mode = count_mode::log1p;
+    bool char_l2 = true;
+    /// Mean token embedding of this width; 0 disables it.
+    std::size_t embedding_dim = 0;
+    std::size_t embedding_min_count = 2;
+    std::size_t embedding_max_vocab = 50000;
+    /// Tokens averaged per text (0: all).
+    std::size_t embedding_max_tokens = 0;
+
+    // --- network
+    /// Widths of the dense+ReLU trunk layers (at least one).
+    std::vector<std::size_t> hidden = {256};
+    /// Dropout after each trunk layer.
+    double dropout = 0.5;
+    /// Dropout of individual active input features (word/n-gram dropout).
+    double input_dropout = 0.2;
+
+    // --- optimization
+    adam_config optimizer = {};
+    lr_schedule schedule = lr_schedule::constant;
+    std::size_t batch_size = 32;
+    std::size_t max_epochs = 40;
+    /// Stop after this many epochs without a better validation mean macro-F1.
+    std::size_t patience = 6;
+    double label_smoothing = 0.1;
+    class_weighting class_weights = class_weighting::balanced;
+
+    // --- validation, reproducibility, output
+    /// Share of the data held out (stratified) for early stopping and metrics.
+    /// Ignored when a validation set is passed explicitly.
+    double validation_fraction = 0.1;
+    /// Head whose labels stratify the split; empty: the head with most labels.
+    std::string stratify_head;
+    std::uint64_t seed = 42;
+    /// Worker threads (0: one per core). Results do not depend on this.
+    unsigned threads = 1;
+    /// Validation texts stored in the artifact with their scores.
+    std::size_t self_tests = 5;
+
+    /// The normalizer the trainer uses unless configured: the library
+    /// defaults, the default Hinglish/SMS lexicon, and letter runs squashed to
+    /// two (`pleeease` -> `pleease`).
+    static normalizer_config default_normalizer() {
+        normalizer_config c;
+        c.lexicon = default_lexicon();
+        c.max_repeat = 2;
+        return c;
+    }
+};
+
+/// Progress after one epoch.
+struct epoch_report {
+    std::size_t epoch = 0;
+    double train_loss = 0;
+    double valid_loss = 0;
+    double valid_mean_macro_f1 = 0;
+    /// (head, accuracy) on the validation split.
+    std::vector<std::pair<std::string, double>> valid_accuracy;
+    double seconds = 0;  ///< wall time of this epoch
+    bool best = false;   ///< this epoch is the best so far
+};
+
+/// A trained model and how it got there.
+template <class T>
+struct train_result {
+    basic_model<T> model;
+    /// Metrics of the exported model on the validation split (empty heads
+    /// when there was no validation split).
+    evaluation validation;
+    std::vector<epoch_report> epochs;
+    std::size_t best_epoch = 0;
+    std::size_t train_examples = 0;
+    std::size_t validation_examples = 0;
+    /// Rows or labels the trainer skipped.
+    std::vector<data_warning> warnings;
+};
+
+/// Called after every epoch (from the calling thread).
+using progress_fn = std::function<void(const epoch_report&)>;
+
+namespace detail {
+
+struct schema_head {
+    std::string name;
+    head_kind kind = head_kind::softmax;
+    std::vector<std::string> labels;
+    double loss_weight = 1;
+    review_thresholds review;
+};
+
+inline bool negative_like(const std::string& s) {
+    static const char* const neg[] = {"0", "false", "no", "n", "negative", "low", "none", "off", "neg"};
+    std::string l = s;
+    for (auto& c : l) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    for (const char* n : neg)
+        if (l == n) return true;
+    return false;
+}
+
+inline std::vector<schema_head> build_schema(const std::vector<const labelled_text*>& rows, const train_config& cfg,
+                                             std::vector<data_warning>& warnings) {
+    std::vector<schema_head> heads;
+    auto collect = [&](const std::string& head) {
+        std::vector<std::string> labels;
+        for (const auto* r : rows)
+            if (const std::string* l = r->label(head)) labels.push_back(*l);
+        std::sort(labels.begin(), labels.end());
+        labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
+        return labels;
+    };
+    if (cfg.heads.empty()) {
+        std::vector<std::string> names;
+        for (const auto* r : rows)
+            for (const auto& kv : r->labels)
+                if (std::find(names.begin(), names.end(), kv.first) == names.end()) names.push_back(kv.first);
+        for (const auto& n : names) {
+            schema_head h;
+            h.name = n;
+            h.labels = collect(n);
+            if (h.labels.size() < 2) {
+                warnings.push_back({"", "head \"" + n + "\" has a single label \"" + h.labels.front() +
+                                            "\" in the training data; it is not trained"});
+                continue;
+            }
+            heads.push_back(std::move(h));
+        }
+        if (heads.empty())
+            throw data_error(errc::data, "", "expected at least one head with two or more labels, got none");
+        return heads;
+    }
+    for (std::size_t i = 0; i < cfg.heads.size(); ++i) {
+        const head_config& hc = cfg.heads[i];
+        const std::string where = "heads/" + std::to_string(i);
+        if (hc.name.empty()) throw error(errc::argument, where, "expected a head name, got an empty string");
+        for (const auto& h : heads)
+            if (h.name == hc.name) throw error(errc::argument, where, "expected unique head names, got \"" + hc.name + "\" twice");
+        schema_head h;
+        h.name = hc.name;
+        h.kind = hc.kind;
+        h.loss_weight = hc.loss_weight;
+        h.review = hc.review;
+        h.labels = hc.labels.empty() ? collect(hc.name) : hc.labels;
+        if (hc.labels.empty() && h.kind == head_kind::sigmoid && h.labels.size() == 2 && negative_like(h.labels[1]) &&
+            !negative_like(h.labels[0]))
+            std::swap(h.labels[0], h.labels[1]);
+        for (std::size_t a = 0; a < h.labels.size(); ++a)
+            for (std::size_t b = 0; b < a; ++b)
+                if (h.labels[a] == h.labels[b])
+                    throw error(errc::argument, where + "/labels", "expected unique labels, got \"" + h.labels[a] + "\" twice");
+        if (h.kind == head_kind::sigmoid && h.labels.size() != 2)
+            throw error(errc::argument, where, "expected 2 labels for sigmoid head \"" + h.name + "\", got " +
+                                                   std::to_string(h.labels.size()));
+        if (h.labels.size() < 2)
+            throw data_error(errc::data, where, "expected at least 2 labels for head \"" + h.name + "\", got " +
+                                                    std::to_string(h.labels.size()) + " in the data");
+        heads.push_back(std::move(h));
+    }
+    return heads;
+}
+
+/// Label indices per row and head (-1: missing). Unknown labels are masked
+/// and reported once per (head, label).
+inline std::vector<std::int32_t> encode_labels(const std::vector<const labelled_text*>& rows,
+                                               const std::vector<schema_head>& heads,
+                                               std::vector<data_warning>& warnings) {
+    std::vector<std::int32_t> y(rows.size() * heads.size(), -1);
+    std::vector<std::unordered_map<std::string, std::int32_t>> index(heads.size());
+    for (std::size_t h = 0; h < heads.size(); ++h)
+        for (std::size_t c = 0; c < heads[h].labels.size(); ++c) index[h][heads[h].labels[c]] = static_cast<std::int32_t>(c);
+    std::map<std::pair<std::string, std::string>, std::pair<std::size_t, std::string>> unknown;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        for (std::size_t h = 0; h < heads.size(); ++h)
+            if (const std::string* l = rows[i]->label(heads[h].name)) {
+                auto it = index[h].find(*l);
+                if (it != index[h].end()) {
+                    y[i * heads.size() + h] = it->second;
+                } else {
+                    auto& e = unknown[{heads[h].name, *l}];
+                    if (e.first++ == 0) e.second = rows[i]->where;
+                }
+            }
+    for (const auto& [k, e] : unknown)
+        warnings.push_back({e.second, "expected a label of head \"" + k.first + "\", got \"" + k.second + "\" (" +
+                                          std::to_string(e.first) + " rows masked for this head)"});
+    return y;
+}
+
+/// Stratified split: within each label group of the stratifying head, a
+/// seeded shuffle sends round(fraction * size) rows to validation (keeping at
+/// least one in training). Returns (train, validation) row indices, sorted.
+inline std::pair<std::vector<std::size_t>, std::vector<std::size_t>> stratified_split(
+    const std::vector<std::int32_t>& y, std::size_t nheads, std::size_t strat, std::size_t n, double fraction,
+    std::uint64_t seed) {
+    std::map<std::int32_t, std::vector<std::size_t>> groups;
+    for (std::size_t i = 0; i < n; ++i) groups[y[i * nheads + strat]].push_back(i);
+    rng g(derive_seed(seed, 0x5eed5b117ull));
+    std::vector<std::size_t> tr, va;
+    for (auto& [label, idx] : groups) {
+        (void)label;
+        g.shuffle(idx);
+        std::size_t nv = static_cast<std::size_t>(std::floor(fraction * static_cast<double>(idx.size()) + 0.5));
+        if (nv >= idx.size()) nv = idx.size() - 1;
+        va.insert(va.end(), idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(nv));
+        tr.insert(tr.end(), idx.begin() + static_cast<std::ptrdiff_t>(nv), idx.end());
+    }
+    std::sort(tr.begin(), tr.end());
+    std::sort(va.begin(), va.end());
+    return {tr, va};
+}
+
+/// Tokens of training texts by how many texts contain them, most frequent
+/// first (ties in byte order), at least `min_count`, at most `max_size`.
+inline std::vector<std::string> top_terms(const std::unordered_map<std::string, std::size_t>& df, std::size_t min_count,
+                                          std::size_t max_size) {
+    std::vector<std::pair<std::string, std::size_t>> v;
+    for (const auto& kv : df)
+        if (kv.second >= std::max<std::size_t>(min_count, 1)) v.emplace_back(kv.first, kv.second);
+    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) {
+        if (a.second != b.second) return a.second > b.second;
+        return a.first < b.first;
+    });
+    if (v.size() > max_size) v.resize(max_size);
+    std::vector<std::string> r;
+    r.reserve(v.size());
+    for (auto& kv : v) r.push_back(std::move(kv.first));
+    return r;
+}
+
+/// Features of all texts, compressed rows.
+template <class T>
+struct feature_matrix {
+    std::vector<std::size_t> start{0}, estart{0};
+    std::vector<std::uint32_t> index;
+    std::vector<T> value;
+    std::vector<std::int32_t> rows;
+
+    mlp_input<T> input(std::size_t i) const {
+        mlp_input<T> x;
+        x.index = index.data() + start[i];
+        x.value = value.data() + start[i];
+        x.nnz = start[i + 1] - start[i];
+        x.embedding_rows = rows.data() + estart[i];
+        x.tokens = estart[i + 1] - estart[i];
+        return x;
+    }
+};
+
+template <class T>
+basic_model<T> export_model(const mlp_params<T>& p, const feature_spec<T>& spec, const normalizer_config& norm,
+                            const std::vector<schema_head>& heads) {
+    basic_model<T> m;
+    m.producer = std::string("tiny_ticket ") + version_string + " train";
+    m.normalizer = norm;
+    m.features = spec;
+    m.features.embedding.weights = p.emb;
+    const std::size_t h0 = p.width0(), sparse = spec.sparse_width(), dim = spec.embedding.dim, width = spec.width();
+    dense_spec<T> first;
+    first.in = width;
+    first.out = h0;
+    first.weights.assign(h0 * width, T(0));
+    for (std::size_t i = 0; i < sparse; ++i)
+        for (std::size_t o = 0; o < h0; ++o) first.weights[o * width + i] = p.w0[i * h0 + o];
+    for (std::size_t d = 0; d < dim; ++d)
+        for (std::size_t o = 0; o < h0; ++o) first.weights[o * width + sparse + d] = p.w0e[d * h0 + o];
+    first.bias = p.b0;
+    m.trunk.emplace_back(std::move(first));
+    m.trunk.emplace_back(relu_spec{});
+    for (std::size_t l = 0; l + 1 < p.layers.size(); ++l) {
+        const auto& d = p.layers[l];
+        dense_spec<T> ds;
+        ds.in = d.in;
+        ds.out = d.out;
+        ds.weights.assign(d.in * d.out, T(0));
+        for (std::size_t i = 0; i < d.in; ++i)
+            for (std::size_t o = 0; o < d.out; ++o) ds.weights[o * d.in + i] = d.wt[i * d.out + o];
+        ds.bias = d.b;
+        m.trunk.emplace_back(std::move(ds));
+        m.trunk.emplace_back(relu_spec{});
+    }
+    const auto& hl = p.layers.back();
+    for (std::size_t h = 0; h < heads.size(); ++h) {
+        const head_slot& hs = p.shape.heads[h];
+        head_spec<T> out;
+        out.name = heads[h].name;
+        out.kind = heads[h].kind;
+        out.labels = heads[h].labels;
+        out.review = heads[h].review;
+        out.layer.in = hl.in;
+        out.layer.out = hs.outputs;
+        out.layer.weights.assign(hl.in * hs.outputs, T(0));
+        for (std::size_t i = 0; i < hl.in; ++i)
+            for (std::size_t o = 0; o < hs.outputs; ++o) out.layer.weights[o * hl.in + i] = hl.wt[i * hl.out + hs.offset + o];
+        out.layer.bias.assign(hl.b.begin() + static_cast<std::ptrdiff_t>(hs.offset),
+                              hl.b.begin() + static_cast<std::ptrdiff_t>(hs.offset + hs.outputs));
+        m.heads.push_back(std::move(out));
+    }
+    return m;
+}
+
+inline void validate_config(const train_config& c) {
+    auto bad = [](const std::string& key, const std::string& msg) { throw error(errc::argument, key, msg); };
+    if (c.hidden.empty()) bad("hidden", "expected at least one trunk layer, got none");
+    for (std::size_t w : c.hidden)
+        if (w == 0 || w > 65536) bad("hidden", "expected layer widths in [1, 65536], got " + std::to_string(w));
+    if (!(c.dropout >= 0 && c.dropout < 1)) bad("dropout", "expected a value in [0, 1), got " + std::to_string(c.dropout));
+    if (!(c.input_dropout >= 0 && c.input_dropout < 1))
+        bad("input_dropout", "expected a value in [0, 1), got " + std::to_string(c.input_dropout));
+    if (!(c.optimizer.learning_rate > 0 && std::isfinite(c.optimizer.learning_rate)))
+        bad("learning_rate", "expected a positive number, got " + std::to_string(c.optimizer.learning_rate));
+    if (!(c.optimizer.beta1 >= 0 && c.optimizer.beta1 < 1 && c.optimizer.beta2 >= 0 && c.optimizer.beta2 < 1))
+        bad("beta1/beta2", "expected values in [0, 1)");
+    if (!(c.optimizer.epsilon > 0)) bad("epsilon", "expected a positive number");
+    if (!(c.optimizer.weight_decay >= 0)) bad("weight_decay", "expected a number >= 0");
+    if (c.batch_size == 0) bad("batch_size", "expected a positive integer, got 0");
+    if (c.max_epochs == 0) bad("max_epochs", "expected a positive integer, got 0");
+    if (!(c.label_smoothing >= 0 && c.label_smoothing < 1)) bad("label_smoothing", "expected a value in [0, 1)");
+    if (!(c.validation_fraction >= 0 && c.validation_fraction < 1)) bad("validation_fraction", "expected a value in [0, 1)");
+    if (c.char_buckets > 0 && (c.char_min_n < 1 || c.char_max_n < c.char_min_n || c.char_max_n > 32))
+        bad("char_ngrams", "expected 1 <= min_n <= max_n <= 32, got " + std::to_string(c.char_min_n) + ".." +
+                               std::to_string(c.char_max_n));
+}
+
+template <class T>
+class trainer {
+public:
+    trainer(const train_config& cfg, const progress_fn& progress) : cfg_(cfg), progress_(progress) {}
+
+    train_result<T> run(const std::vector<labelled_text>& rows, const std::vector<labelled_text>* valid_rows) {
+        validate_config(cfg_);
+        train_result<T> res;
+        // Rows for the schema: training rows only when validation is explicit.
+        std::vector<const labelled_text*> all;
+        for (const auto& r : rows) all.push_back(&r);
+        if (valid_rows) for (const auto& r : *valid_rows) all.push_back(&r);
+        std::vector<const labelled_text*> schema_rows(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(rows.size()));
+        heads_ = build_schema(schema_rows, cfg_, res.warnings);
+        const std::size_t nh = heads_.size();
+        std::vector<std::int32_t> y_all = encode_labels(all, heads_, res.warnings);
+
+        // Rows without any label of the schema teach nothing.
+        std::vector<std::size_t> keep;
+        std::size_t dropped = 0;
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            bool any = false;
+            for (std::size_t h = 0; h < nh; ++h) any = any || y_all[i * nh + h] >= 0;
+            if (any) keep.push_back(i);
+            else ++dropped;
+        }
+        if (dropped)
+            res.warnings.push_back({"", std::to_string(dropped) + " rows carry no label of the trained heads; skipped"});
+        std::vector<std::size_t> tr, va;
+        if (valid_rows) {
+            for (std::size_t i : keep) (i < rows.size() ? tr : va).push_back(i);
+        } else {
+            std::vector<std::int32_t> yk(keep.size() * nh);
+            for (std::size_t k = 0; k < keep.size(); ++k)
+                for (std::size_t h = 0; h < nh; ++h) yk[k * nh + h] = y_all[keep[k] * nh + h];
+            std::size_t strat = 0;
+            if (!cfg_.stratify_head.empty()) {
+                bool found = false;
+                for (std::size_t h = 0; h < nh; ++h)
+                    if (heads_[h].name == cfg_.stratify_head) {
+                        strat = h;
+                        found = true;
+                    }
+                if (!found) throw error(errc::argument, "stratify_head", "expected a trained head, got \"" + cfg_.stratify_head + "\"");
+            } else {
+                for (std::size_t h = 1; h < nh; ++h)
+                    if (heads_[h].labels.size() > heads_[strat].labels.size()) strat = h;
+            }
+            // Too little data to hold any out: train on everything for max_epochs.
+            if (cfg_.validation_fraction > 0 && keep.size() >= 20) {
+                auto split = stratified_split(yk, nh, strat, keep.size(), cfg_.validation_fraction, cfg_.seed);
+                for (std::size_t k : split.first) tr.push_back(keep[k]);
+                for (std::size_t k : split.second) va.push_back(keep[k]);
+            } else {
+                tr = keep;
+            }
+        }
+        if (tr.empty()) throw data_error(errc::data, "", "expected at least one labelled training row, got none");
+
+        // Normalize once with the serving normalizer.
+        normalizer norm(cfg_.normalizer);
+        std::vector<std::string> normalized(all.size());
+        {
+            normalizer_scratch ns;
+            for (std::size_t i : tr) norm.normalize(all[i]->text, normalized[i], ns);
+            for (std::size_t i : va) norm.normalize(all[i]->text, normalized[i], ns);
+        }
+        build_features(norm, normalized, tr);
+        basic_featurizer<T> feat(spec_);
+        feature_matrix<T> fm;
+        std::vector<std::size_t> pos(all.size(), 0);  // row -> position in fm
+        {
+            featurizer_scratch fs;
+            basic_feature_vector<T> fv;
+            std::vector<std::string_view> toks;
+            std::size_t n = 0;
+            for (const auto* list : {&tr, &va})
+                for (std::size_t i : *list) {
+                    normalizer::tokenize(normalized[i], toks);
+                    feat.extract(normalized[i], toks, fv, fs);
+                    fm.index.insert(fm.index.end(), fv.index.begin(), fv.index.end());
+                    fm.value.insert(fm.value.end(), fv.value.begin(), fv.value.end());
+                    fm.rows.insert(fm.rows.end(), fv.embedding_rows.begin(), fv.embedding_rows.end());
+                    fm.start.push_back(fm.index.size());
+                    fm.estart.push_back(fm.rows.size());
+                    pos[i] = n++;
+                }
+        }
+        std::vector<std::size_t> tr_pos, va_pos;
+        for (std::size_t i : tr) tr_pos.push_back(pos[i]);
+        for (std::size_t i : va) va_pos.push_back(pos[i]);
+        std::vector<std::int32_t> y(fm.start.size() * nh, -1);
+        for (const auto* list : {&tr, &va})
+            for (std::size_t i : *list)
+                for (std::size_t h = 0; h < nh; ++h) y[pos[i] * nh + h] = y_all[i * nh + h];
+
+        // Network and loss.
+        mlp_shape shape;
+        shape.sparse_width = spec_.sparse_width();
+        shape.embedding_rows = spec_.embedding.dim ? spec_.embedding.vocab.size() : 0;
+        shape.embedding_dim = spec_.embedding.dim;
+        shape.hidden = cfg_.hidden;
+        std::size_t off = 0;
+        for (const auto& h : heads_) {
+            const std::size_t outs = h.kind == head_kind::sigmoid ? 1 : h.labels.size();
+            shape.heads.push_back({off, outs, h.kind});
+            off += outs;
+        }
+        std::vector<bool> active(shape.sparse_width, false);
+        double norm2 = 0;
+        for (std::size_t p : tr_pos) {
+            for (std::size_t k = fm.start[p]; k < fm.start[p + 1]; ++k) {
+                active[fm.index[k]] = true;
+                norm2 += static_cast<double>(fm.value[k]) * static_cast<double>(fm.value[k]);
+            }
+        }
+        norm2 /= static_cast<double>(tr_pos.size());
+        mlp_params<T> params;
+        params.allocate(shape);
+        params.initialize(derive_seed(cfg_.seed, 0x1417ull), active, norm2);
+        mlp_loss loss_cfg = class_weights(y, tr_pos, nh);
+        loss_cfg.label_smoothing = cfg_.label_smoothing;
+
+        const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+        const unsigned threads = std::min<unsigned>(cfg_.threads ? cfg_.threads : hw, chunks);
+        worker_pool pool(threads);
+        adam<T> opt(params, cfg_.optimizer);
+        const mlp<T> net(params);
+        std::vector<mlp_grads<T>> grads(chunks);
+        std::vector<mlp_scratch<T>> scratch(chunks);
+        for (auto& g : grads) g.allocate(params);
+
+        mlp_params<T> best = params;
+        double best_f1 = -1;
+        std::size_t since_best = 0;
+        const std::size_t steps_per_epoch = (tr_pos.size() + cfg_.batch_size - 1) / cfg_.batch_size;
+        const std::size_t total_steps = steps_per_epoch * cfg_.max_epochs;
+        std::vector<std::size_t> order = tr_pos;
+        for (std::size_t epoch = 1; epoch <= cfg_.max_epochs; ++epoch) {
+            const auto t0 = std::chrono::steady_clock::now();
+            rng shuffler(derive_seed(cfg_.seed, 0xe90c4ull, epoch));
+            shuffler.shuffle(order);
+            double loss_sum = 0;
+            for (std::size_t b = 0; b < order.size(); b += cfg_.batch_size) {
+                const std::size_t e = std::min(order.size(), b + cfg_.batch_size);
+                const T scale = T(1) / static_cast<T>(e - b);
+                pool.run(chunks, [&](std::size_t c) {
+                    mlp_grads<T>& g = grads[c];
+                    g.clear();
+                    const std::size_t n = e - b;
+                    for (std::size_t k = b + n * c / chunks; k < b + n * (c + 1) / chunks; ++k) {
+                        const std::size_t p = order[k];
+                        rng dr(derive_seed(cfg_.seed, epoch, p));
+                        const mlp_input<T> x = fm.input(p);
+                        net.forward(x, scratch[c], &dr, cfg_.input_dropout, cfg_.dropout);
+                        g.loss += net.loss(y.data() + p * nh, loss_cfg, scale, scratch[c], &g.labelled);
+                        ++g.examples;
+                        net.backward(x, scratch[c], g);
+                    }
+                });
+                for (std::size_t c = 1; c < chunks; ++c) grads[0].add(grads[c], params.width0(), shape.embedding_dim);
+                loss_sum += grads[0].loss;
+                const std::size_t step = opt.steps();
+                opt.step(params, grads[0], learning_rate(step, total_steps), pool);
+            }
+            epoch_report rep;
+            rep.epoch = epoch;
+            rep.train_loss = loss_sum / static_cast<double>(order.size());
+            if (!va_pos.empty()) {
+                const evaluation ev = quick_eval(net, fm, y, va_pos, nh, pool, scratch, rep.valid_loss);
+                rep.valid_mean_macro_f1 = ev.mean_macro_f1;
+                for (const auto& h : ev.heads) rep.valid_accuracy.emplace_back(h.name, h.accuracy);
+                if (ev.mean_macro_f1 > best_f1 + 1e-12) {
+                    best_f1 = ev.mean_macro_f1;
+                    best = params;
+                    res.best_epoch = epoch;
+                    rep.best = true;
+                    since_best = 0;
+                } else {
+                    ++since_best;
+                }
+            } else {
+                res.best_epoch = epoch;
+                rep.best = true;
+            }
+            rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            res.epochs.push_back(rep);
+            if (progress_) progress_(rep);
+            if (!va_pos.empty() && since_best >= cfg_.patience) break;
+        }
+        if (va_pos.empty()) best = std::move(params);
+
+        res.model = export_model(best, spec_, cfg_.normalizer, heads_);
+        res.train_examples = tr.size();
+        res.validation_examples = va.size();
+        // Score the exported model through the serving path, so the stored
+        // metrics describe exactly what a loaded artifact predicts.
+        basic_classifier<T> clf(res.model);
+        std::vector<labelled_text> vrows;
+        for (std::size_t i : va) vrows.push_back(*all[i]);
+        if (!vrows.empty()) res.validation = evaluate(clf, vrows, threads).metrics;
+        add_self_tests(clf, res.model, vrows.empty() ? tr : va, all);
+        res.model.metrics_json = metrics_json(res);
+        return res;
+    }
+
+private:
+    static constexpr std::size_t chunks = 4;
+
+    double learning_rate(std::size_t step, std::size_t total) const {
+        const double lr = cfg_.optimizer.learning_rate;
+        const double f = total ? std::min(1.0, static_cast<double>(step) / static_cast<double>(total)) : 0.0;
+        switch (cfg_.schedule) {
+            case lr_schedule::linear: return lr * (1.0 - 0.9 * f);
+            case lr_schedule::cosine: return lr * (0.1 + 0.45 * (1.0 + std::cos(3.14159265358979323846 * f)));
+            default: return lr;
+        }
+    }
+
+    mlp_loss class_weights(const std::vector<std::int32_t>& y, const std::vector<std::size_t>& tr_pos, std::size_t nh) const {
+        mlp_loss lc;
+        lc.weight.resize(nh);
+        for (std::size_t h = 0; h < nh; ++h) {
+            const std::size_t k = heads_[h].labels.size();
+            std::vector<double> count(k, 0);
+            double n = 0;
+            for (std::size_t p : tr_pos) {
+                const std::int32_t l = y[p * nh + h];
+                if (l >= 0) {
+                    count[static_cast<std::size_t>(l)] += 1;
+                    n += 1;
+                }
+            }
+            std::size_t present = 0;
+            for (double c : count) present += c > 0;
+            lc.weight[h].assign(k, heads_[h].loss_weight);
+            if (cfg_.class_weights == class_weighting::none || present == 0) continue;
+            for (std::size_t c = 0; c < k; ++c) {
+                if (count[c] == 0) continue;
+                double w = n / (static_cast<double>(present) * count[c]);
+                if (cfg_.class_weights == class_weighting::sqrt_balanced) w = std::sqrt(w);
+                lc.weight[h][c] = heads_[h].loss_weight * w;
+            }
+        }
+        return lc;
+    }
+
+    void build_features(const normalizer& norm, const std::vector<std::string>& normalized, const std::vector<std::size_t>& tr) {
+        std::unordered_map<std::string, std::size_t> df, bdf;
+        std::vector<std::string_view> toks;
+        std::vector<std::string> seen;
+        for (std::size_t i : tr) {
+            normalizer::tokenize(normalized[i], toks);
+            seen.assign(toks.begin(), toks.end());
+            std::sort(seen.begin(), seen.end());
+            seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+            for (const auto& t : seen) ++df[t];
+            if (cfg_.bigrams && toks.size() >= 2) {
+                seen.clear();
+                for (std::size_t k = 0; k + 1 < toks.size(); ++k) {
+                    std::string b(toks[k]);
+                    b.push_back(' ');
+                    b.append(toks[k + 1]);
+                    seen.push_back(std::move(b));
+                }
+                std::sort(seen.begin(), seen.end());
+                seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+                for (const auto& t : seen) ++bdf[t];
+            }
+        }
+        spec_ = feature_spec<T>{};
+        spec_.bow.vocab = top_terms(df, cfg_.min_count, cfg_.max_vocab);
+        spec_.bow.mode = cfg_.bow_mode;
+        spec_.bow.l2 = cfg_.bow_l2;
+        for (const auto& k : cfg_.keywords) {
+            std::string p = norm.normalize(k);
+            if (!p.empty() && std::find(spec_.keywords.phrases.begin(), spec_.keywords.phrases.end(), p) ==
+                                  spec_.keywords.phrases.end())
+                spec_.keywords.phrases.push_back(std::move(p));
+        }
+        spec_.keywords.match = keyword_match::token;
+        if (cfg_.bigrams) {
+            spec_.bigrams.vocab = top_terms(bdf, cfg_.bigram_min_count, cfg_.max_bigrams);
+            spec_.bigrams.mode = cfg_.bigram_mode;
+            spec_.bigrams.l2 = cfg_.bigram_l2;
+        }
+        spec_.char_ngrams.buckets = cfg_.char_buckets;
+        spec_.char_ngrams.min_n = cfg_.char_min_n;
+        spec_.char_ngrams.max_n = cfg_.char_max_n;
+        spec_.char_ngrams.mode = cfg_.char_mode;
+        spec_.char_ngrams.l2 = cfg_.char_l2;
+        if (cfg_.embedding_dim > 0) {
+            auto& e = spec_.embedding;
+            e.vocab = {"<unk>"};
+            auto words = top_terms(df, cfg_.embedding_min_count, cfg_.embedding_max_vocab);
+            words.erase(std::remove(words.begin(), words.end(), std::string("<unk>")), words.end());
+            e.vocab.insert(e.vocab.end(), words.begin(), words.end());
+            e.unk = 0;
+            e.dim = cfg_.embedding_dim;
+            e.max_tokens = cfg_.embedding_max_tokens;
+        }
+        if (spec_.width() == 0)
+            throw data_error(errc::data, "", "expected some features, got an empty vocabulary (are the texts empty?)");
+    }
+
+    evaluation quick_eval(const mlp<T>& net, const feature_matrix<T>& fm, const std::vector<std::int32_t>& y,
+                          const std::vector<std::size_t>& va_pos, std::size_t nh, worker_pool& pool,
+                          std::vector<mlp_scratch<T>>& scratch, double& loss_out) const {
+        std::vector<std::vector<std::int32_t>> gold(nh, std::vector<std::int32_t>(va_pos.size(), -1)),
+            pred(nh, std::vector<std::int32_t>(va_pos.size(), -1));
+        std::vector<double> loss(chunks, 0);
+        const mlp_loss plain;
+        pool.run(chunks, [&](std::size_t c) {
+            const std::size_t n = va_pos.size();
+            for (std::size_t k = n * c / chunks; k < n * (c + 1) / chunks; ++k) {
+                const std::size_t p = va_pos[k];
+                net.forward(fm.input(p), scratch[c]);
+                loss[c] += net.loss(y.data() + p * nh, plain, T(0), scratch[c]);
+                for (std::size_t h = 0; h < nh; ++h) {
+                    gold[h][k] = y[p * nh + h];
+                    const head_slot& hs = net_heads(h);
+                    const T* z = scratch[c].logits.data() + hs.offset;
+                    if (hs.kind == head_kind::sigmoid) {
+                        pred[h][k] = z[0] >= T(0) ? 1 : 0;
+                    } else {
+                        pred[h][k] = static_cast<std::int32_t>(std::max_element(z, z + hs.outputs) - z);
+                    }
+                }
+            }
+        });
+        double total = 0;
+        for (double l : loss) total += l;
+        loss_out = total / static_cast<double>(va_pos.size());
+        evaluation ev;
+        ev.examples = va_pos.size();
+        for (std::size_t h = 0; h < nh; ++h) ev.heads.push_back(compute_head_metrics(heads_[h].name, heads_[h].labels, gold[h], pred[h]));
+        summarize(ev);
+        return ev;
+    }
+
+    head_slot net_heads(std::size_t h) const {
+        std::size_t off = 0;
+        for (std::size_t i = 0; i < h; ++i) off += heads_[i].kind == head_kind::sigmoid ? 1 : heads_[i].labels.size();
+        return {off, heads_[h].kind == head_kind::sigmoid ? 1 : heads_[h].labels.size(), heads_[h].kind};
+    }
+
+    void add_self_tests(const basic_classifier<T>& clf, basic_model<T>& m, const std::vector<std::size_t>& from,
+                        const std::vector<const labelled_text*>& all) const {
+        const std::size_t n = std::min(cfg_.self_tests, from.size());
+        auto ws = clf.make_workspace();
+        for (std::size_t k = 0; k < n; ++k) {
+            const std::size_t i = from[k * from.size() / n];
+            const auto& p = clf.predict(all[i]->text, ws);
+            self_test_case tc;
+            tc.text = all[i]->text;
+            for (const auto& h : p.heads) {
+                std::vector<double> s;
+                for (T v : h.scores) s.push_back(static_cast<double>(v));
+                tc.expected.emplace_back(std::string(h.name), std::move(s));
+            }
+            m.self_tests.push_back(std::move(tc));
+        }
+    }
+
+    std::string metrics_json(const train_result<T>& r) const {
+        std::string o = "{\"validation\":";
+        o += r.validation_examples ? to_json(r.validation) : std::string("null");
+        o += ",\"training\":{\"examples\":" + std::to_string(r.train_examples) +
+             ",\"validation_examples\":" + std::to_string(r.validation_examples) +
+             ",\"epochs\":" + std::to_string(r.epochs.size()) + ",\"best_epoch\":" + std::to_string(r.best_epoch) +
+             ",\"seed\":" + std::to_string(cfg_.seed) + ",\"hidden\":[";
+        for (std::size_t i = 0; i < cfg_.hidden.size(); ++i) o += (i ? "," : "") + std::to_string(cfg_.hidden[i]);
+        o += "],\"features\":{\"bow\":" + std::to_string(spec_.bow.vocab.size()) +
+             ",\"keywords\":" + std::to_string(spec_.keywords.phrases.size()) +
+             ",\"bigrams\":" + std::to_string(spec_.bigrams.vocab.size()) +
+             ",\"char_buckets\":" + std::to_string(spec_.char_ngrams.buckets) +
+             ",\"embedding_vocab\":" + std::to_string(spec_.embedding.vocab.size()) +
+             ",\"embedding_dim\":" + std::to_string(spec_.embedding.dim) + "},\"epoch_history\":[";
+        for (std::size_t i = 0; i < r.epochs.size(); ++i) {
+            const auto& e = r.epochs[i];
+            if (i) o += ',';
+            o += "{\"epoch\":" + std::to_string(e.epoch) + ",\"train_loss\":";
+            json_number(o, e.train_loss);
+            o += ",\"valid_loss\":";
+            json_number(o, e.valid_loss);
+            o += ",\"valid_mean_macro_f1\":";
+            json_number(o, e.valid_mean_macro_f1);
+            o += "}";
+        }
+        o += "]}}";
+        return o;
+    }
+
+    const train_config& cfg_;
+    const progress_fn& progress_;
+    std::vector<schema_head> heads_;
+    feature_spec<T> spec_;
+};
+
+}  // namespace detail
+
+/// Trains a model on `data`, holding out a stratified validation split
+/// (`cfg.validation_fraction`) for early stopping and the stored metrics.
+/// Deterministic: the same data, configuration and seed give a bit-identical
+/// model on the same platform, for any thread count. Throws data_error when
+/// the data cannot train anything, tiny_ticket::error (errc::argument) for an
+/// invalid configuration. Allocates; `progress` runs on the calling thread.
+template <class T = float>
+train_result<T> train_model(const dataset& data, const train_config& cfg = {}, const progress_fn& progress = {}) {
+    detail::trainer<T> t(cfg, progress);
+    auto r = t.run(data.rows, nullptr);
+    return r;
+}
+
+/// Trains on `train` and uses `validation` (instead of a held-out split) for
+/// early stopping and metrics. Heads and labels come from `train`.
+template <class T = float>
+train_result<T> train_model(const dataset& train, const dataset& validation, const train_config& cfg = {},
+                            const progress_fn& progress = {}) {
+    detail::trainer<T> t(cfg, progress);
+    return t.run(train.rows, &validation.rows);
+}
+
+}  // namespace tiny_ticket::train

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: MIT
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <tiny_ticket/train/data.hpp>
+#include <tiny_ticket/train/json_value.hpp>
+#include <tiny_ticket/train/metrics.hpp>
+
+using namespace tiny_ticket;
+using namespace tiny_ticket::train;
+
+namespace {
+
+dataset read(const std::string& content, const std::string& name, const read_options& opt = {}) {
+    dataset d;
+    read_data_string(content, name, opt, d);
+    return d;
+}
+
+template <class F>
+data_error expect_data_error(F&& f) {
+    try {
+        f();
+    } catch (const data_error& e) {
+        return e;
+    }
+    FAIL("expected a data_error");
+    return data_error(errc::data, "", "");
+}
+
+}  // namespace
+
+TEST_CASE("json_value parses nested values, escapes and surrogate pairs") {
+    json_value v;
+    std::string err;
+    REQUIRE(parse_json_value(R"({"a": [1, -2.5e3, true, null, {"b": "x"}], "s": "q\"\\\/\n\u00e9\ud83d\ude00"})", v, err));
+    REQUIRE(v.type == json_value::kind::object);
+    const json_value* a = v.find("a");
+    REQUIRE(a);
+    REQUIRE(a->items.size() == 5);
+    CHECK(a->items[1].text == "-2.5e3");
+    CHECK(a->items[2].boolean);
+    CHECK(a->items[3].type == json_value::kind::null);
+    CHECK(a->items[4].find("b")->text == "x");
+    CHECK(v.find("s")->text == "q\"\\/\n\xc3\xa9\xf0\x9f\x98\x80");
+    for (const char* bad : {"{", "{\"a\" 1}", "[1,]", "{\"a\":1} x", "\"abc", "01", "{\"a\":tru}", "\"\\x\""}) {
+        CAPTURE(bad);
+        CHECK_FALSE(parse_json_value(bad, v, err));
+        CHECK(err.find("expected") != std::string::npos);
+    }
+}
+
+TEST_CASE("JSONL rows: any subset of heads, bad lines reported with file:line") {
+    const std::string content =
+        "{\"text\": \"refund please\", \"intent\": \"refund\", \"sentiment\": \"negative\", \"id\": 7}\n"
+        "{not json\n"
+        "\n"
+        "{\"text\": \"where is my parcel\", \"intent\": \"tracking\"}\n"
+        "[1, 2]\n"
+        "{\"intent\": \"refund\"}\n"
+        "{\"text\": 5, \"intent\": \"refund\"}\n"
+        "{\"text\": \"great app\", \"sentiment\": \"positive\", \"meta\": {\"x\": 1}, \"intent\": null}\n"
+        "{\"text\": \"no labels here\"}\n"
+        "{\"text\": \"   \", \"intent\": \"refund\"}\r\n";
+    const dataset d = read(content, "rows.jsonl");
+    REQUIRE(d.rows.size() == 3);
+    CHECK(d.rows[0].where == "rows.jsonl:1");
+    CHECK(*d.rows[0].label("intent") == "refund");
+    CHECK(*d.rows[0].label("sentiment") == "negative");
+    CHECK(d.rows[0].label("id") == nullptr);  // ignored by default
+    CHECK(d.rows[1].where == "rows.jsonl:4");
+    CHECK(d.rows[1].label("sentiment") == nullptr);
+    CHECK(d.rows[2].label("intent") == nullptr);  // null = missing
+    CHECK(d.rows[2].label("meta") == nullptr);
+    REQUIRE(d.warnings.size() == 6);
+    CHECK(d.warnings[0].where == "rows.jsonl:2");
+    CHECK(d.warnings[0].message.find("invalid JSON") != std::string::npos);
+    CHECK(d.warnings[1].where == "rows.jsonl:5");
+    CHECK(d.warnings[1].message.find("expected a JSON object, got an array") != std::string::npos);
+    CHECK(d.warnings[2].where == "rows.jsonl:6");
+    CHECK(d.warnings[2].message.find("\"text\"") != std::string::npos);
+    CHECK(d.warnings[3].where == "rows.jsonl:7");
+    CHECK(d.warnings[4].where == "rows.jsonl:9");
+    CHECK(d.warnings[4].message.find("label") != std::string::npos);
+    CHECK(d.warnings[5].where == "rows.jsonl:10");
+}
+
+TEST_CASE("a file without a usable row is a data_error naming file:line") {
+    auto e = expect_data_error([] { read("", "empty.jsonl"); });
+    CHECK(e.code() == errc::data);
+    CHECK(e.where() == "empty.jsonl:1");
+    e = expect_data_error([] { read("\n{\"text\": \"a\"}\n{oops\n", "bad.jsonl"); });
+    CHECK(e.where() == "bad.jsonl:2");
+    CHECK(std::string(e.what()).find("bad.jsonl:2") != std::string::npos);
+    e = expect_data_error([] { read("text,intent\n", "header_only.csv"); });
+    CHECK(e.where() == "header_only.csv:1");
+}
+
+TEST_CASE("CSV: RFC 4180 quoting with quoted newlines, doubled quotes and CRLF") {
+    const std::string content =
+        "text,intent,sentiment\r\n"
+        "\"refund, please\",refund,negative\r\n"
+        "\"line one\nline two \"\"quoted\"\"\",tracking,\r\n"
+        "plain,refund,positive\r\n"
+        "too,many,fields,here\r\n"
+        "last,tracking,neutral";
+    const dataset d = read(content, "t.csv");
+    REQUIRE(d.rows.size() == 4);
+    CHECK(d.rows[0].text == "refund, please");
+    CHECK(d.rows[1].text == "line one\nline two \"quoted\"");
+    CHECK(d.rows[1].where == "t.csv:3");
+    CHECK(d.rows[1].label("sentiment") == nullptr);  // empty cell = missing
+    CHECK(d.rows[2].text == "plain");
+    CHECK(d.rows[2].where == "t.csv:5");  // the quoted newline moved every later line by one
+    CHECK(d.rows[3].where == "t.csv:7");
+    CHECK(*d.rows[3].label("sentiment") == "neutral");
+    REQUIRE(d.warnings.size() == 1);
+    CHECK(d.warnings[0].where == "t.csv:6");
+    CHECK(d.warnings[0].message == "expected 3 fields, got 4");
+}
+
+TEST_CASE("CSV: column mapping, unknown columns and unterminated quotes") {
+    read_options opt;
+    opt.columns = {{"category", "intent"}};
+    const dataset d = read("text,category,other\nhi,greet,x\n", "m.csv", opt);
+    REQUIRE(d.rows.size() == 1);
+    CHECK(*d.rows[0].label("intent") == "greet");
+    CHECK(d.rows[0].label("other") == nullptr);
+
+    opt.columns = {{"label", "intent"}};
+    auto e = expect_data_error([&] { read("text,category\nhi,greet\n", "m.csv", opt); });
+    CHECK(e.where() == "m.csv:1");
+    CHECK(e.message().find("\"label\"") != std::string::npos);
+    CHECK(e.message().find("\"category\"") != std::string::npos);
+
+    e = expect_data_error([] { read("body,intent\nhi,greet\n", "n.csv"); });
+    CHECK(e.message().find("text column \"text\"") != std::string::npos);
+
+    const dataset u = read("text,intent\nok,a\n\"never closed,b\n", "u.csv");
+    REQUIRE(u.rows.size() == 1);
+    REQUIRE(u.warnings.size() == 1);
+    CHECK(u.warnings[0].where == "u.csv:3");
+    CHECK(u.warnings[0].message.find("closing") != std::string::npos);
+
+    read_options tsv;
+    const dataset t = read("text\tintent\na, b\tx\n", "t.tsv", tsv);
+    REQUIRE(t.rows.size() == 1);
+    CHECK(t.rows[0].text == "a, b");
+}
+
+TEST_CASE("label mapping renames, merges and drops labels") {
+    read_options opt;
+    opt.labels = {{"intent", "refund_request", "refund"}, {"intent", "money_back", "refund"}, {"*", "unknown", ""}};
+    const dataset d = read(
+        "{\"text\": \"a\", \"intent\": \"refund_request\"}\n"
+        "{\"text\": \"b\", \"intent\": \"money_back\", \"sentiment\": \"unknown\"}\n"
+        "{\"text\": \"c\", \"intent\": \"unknown\", \"sentiment\": \"positive\"}\n"
+        "{\"text\": \"d\", \"sentiment\": \"refund_request\"}\n",
+        "map.jsonl", opt);
+    REQUIRE(d.rows.size() == 4);
+    CHECK(*d.rows[0].label("intent") == "refund");
+    CHECK(*d.rows[1].label("intent") == "refund");
+    CHECK(d.rows[1].label("sentiment") == nullptr);
+    CHECK(d.rows[2].label("intent") == nullptr);
+    CHECK(*d.rows[3].label("sentiment") == "refund_request");  // the mapping is per head
+}
+
+TEST_CASE("corrections override labels of rows with the same text") {
+    dataset d = read(
+        "{\"text\": \"refund please\", \"intent\": \"billing\", \"sentiment\": \"negative\"}\n"
+        "{\"text\": \"where is it\", \"intent\": \"tracking\"}\n"
+        "{\"text\": \"refund please\", \"intent\": \"billing\"}\n",
+        "d.jsonl");
+    const dataset c = read(
+        "{\"text\": \"  refund please \", \"intent\": \"refund\"}\n"
+        "{\"text\": \"brand new\", \"intent\": \"other\"}\n",
+        "c.jsonl");
+    const correction_stats st = apply_corrections(d, c);
+    CHECK(st.rows_changed == 2);
+    CHECK(st.rows_added == 1);
+    REQUIRE(d.rows.size() == 4);
+    CHECK(*d.rows[0].label("intent") == "refund");
+    CHECK(*d.rows[0].label("sentiment") == "negative");  // heads the correction does not name are kept
+    CHECK(*d.rows[1].label("intent") == "tracking");
+    CHECK(*d.rows[2].label("intent") == "refund");
+    CHECK(d.rows[3].text == "brand new");
+}
+
+TEST_CASE("read_data_file: missing files are io errors; files and formats by extension") {
+    const auto dir = std::filesystem::temp_directory_path() / "tiny_ticket_test_train_data";
+    std::filesystem::create_directories(dir);
+    {
+        std::ofstream(dir / "a.csv") << "text,intent\nhello,greet\n";
+        std::ofstream(dir / "b.jsonl") << "{\"text\": \"bye\", \"intent\": \"leave\"}\n";
+    }
+    const dataset d = read_data_files({dir / "a.csv", dir / "b.jsonl"});
+    REQUIRE(d.rows.size() == 2);
+    CHECK(d.rows[0].where == (dir / "a.csv").string() + ":2");
+    CHECK(d.rows[1].where == (dir / "b.jsonl").string() + ":1");
+    try {
+        (void)read_data_files({dir / "missing.jsonl"});
+        FAIL("expected an error");
+    } catch (const data_error& e) {
+        CHECK(e.code() == errc::io);
+        CHECK(e.where().find("missing.jsonl") != std::string::npos);
+    }
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("metrics: accuracy, per-class scores, macro-F1 and confusion by hand") {
+    // gold: a a a b b c ; pred: a a b b c c ; one unlabelled row ignored
+    const std::vector<std::int32_t> gold = {0, 0, 0, 1, 1, 2, -1};
+    const std::vector<std::int32_t> pred = {0, 0, 1, 1, 2, 2, 0};
+    const head_metrics m = compute_head_metrics("h", {"a", "b", "c"}, gold, pred);
+    CHECK(m.examples == 6);
+    CHECK(m.accuracy == doctest::Approx(4.0 / 6));
+    CHECK(m.confusion[0][0] == 2);
+    CHECK(m.confusion[0][1] == 1);
+    CHECK(m.confusion[1][2] == 1);
+    CHECK(m.classes[0].precision == doctest::Approx(1.0));
+    CHECK(m.classes[0].recall == doctest::Approx(2.0 / 3));
+    CHECK(m.classes[1].precision == doctest::Approx(0.5));
+    CHECK(m.classes[1].recall == doctest::Approx(0.5));
+    CHECK(m.classes[2].precision == doctest::Approx(0.5));
+    CHECK(m.classes[2].recall == doctest::Approx(1.0));
+    const double f1a = 2 * 1.0 * (2.0 / 3) / (1.0 + 2.0 / 3), f1b = 0.5, f1c = 2 * 0.5 / 1.5;
+    CHECK(m.macro_f1 == doctest::Approx((f1a + f1b + f1c) / 3));
+    // A label that never occurs (gold or predicted) does not dilute macro-F1.
+    const head_metrics m4 = compute_head_metrics("h", {"a", "b", "c", "d"}, gold, pred);
+    CHECK(m4.macro_f1 == doctest::Approx(m.macro_f1));
+
+    evaluation e;
+    e.examples = 7;
+    e.heads = {m, compute_head_metrics("empty", {"x", "y"}, {-1}, {0})};
+    summarize(e);
+    CHECK(e.mean_macro_f1 == doctest::Approx(m.macro_f1));  // heads without labels are left out
+    const std::string table = render_table(e);
+    CHECK(table.find("accuracy 0.6667") != std::string::npos);
+    CHECK(table.find("confusion") != std::string::npos);
+    const std::string js = to_json(e);
+    CHECK(js.find("\"confusion\":[[2,1,0],[0,1,1],[0,0,1]]") != std::string::npos);
+}
