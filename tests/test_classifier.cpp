@@ -26,8 +26,15 @@ void* operator new(std::size_t n) {
     if (void* p = std::malloc(n ? n : 1)) return p;
     throw std::bad_alloc();
 }
+// The nothrow forms must be replaced too: std::stable_sort takes its buffer
+// from them and hands it back through the plain delete above.
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+    if (t_counting) g_allocations.fetch_add(1, std::memory_order_relaxed);
+    return std::malloc(n ? n : 1);
+}
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 using namespace tiny_ticket;
 
