@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -117,7 +118,7 @@ int run(const std::string& name, const splits& data, const cli::train_settings& 
     const auto t0 = std::chrono::steady_clock::now();
     const double c0 = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
     auto progress = [&](const tr::epoch_report& e) {
-        std::fprintf(stderr, "  [%s] epoch %zu loss %.4f valid-F1 %.4f acc %.4f %.2fs%s\n", name.c_str(), e.epoch,
+        std::fprintf(stderr, "  [%s] m%zu%s epoch %zu loss %.4f valid-F1 %.4f acc %.4f %.2fs%s\n", name.c_str(), e.member, e.refit ? " refit" : "", e.epoch,
                      e.train_loss, e.valid_mean_macro_f1, e.valid_accuracy.empty() ? 0.0 : e.valid_accuracy[0].second,
                      e.seconds, e.best ? " *" : "");
     };
@@ -126,7 +127,6 @@ int run(const std::string& name, const splits& data, const cli::train_settings& 
     const double train_cpu = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
     const std::string artifact = tt::save_model_to_string(res.model);
     const auto clf = tt::load_classifier_from_string(artifact);
-    if (!save_dir.empty()) tt::save_model(res.model, save_dir + "/" + name + ".json");
     const auto ev = tr::evaluate(clf, test.rows, 1);
     const auto& h = ev.metrics.heads.front();
     const double us = predict_us(clf, test);
@@ -144,6 +144,8 @@ int run(const std::string& name, const splits& data, const cli::train_settings& 
                 name.c_str(), tune ? "VALID" : "TEST", h.accuracy, h.macro_f1, h.examples, train_s, train_cpu, res.epochs.size(),
                 res.best_epoch, static_cast<double>(artifact.size()) / 1e6, us, nnz, res.train_examples, res.validation_examples);
     std::fflush(stdout);
+    // Saved after the report, so a bad --save path never costs the figures.
+    if (!save_dir.empty()) tt::save_model(res.model, save_dir + "/" + name + ".json");
     return 0;
 }
 
@@ -179,6 +181,11 @@ int main(int argc, char** argv) {
         if (!config.empty()) cli::apply_train_config(config, settings);
         if (seed >= 0) settings.train.seed = static_cast<std::uint64_t>(seed);
         if (threads >= 0) settings.train.threads = static_cast<unsigned>(threads);
+        if (!save_dir.empty()) std::filesystem::create_directories(save_dir);
+        if (which != "banking77" && which != "clinc150" && which != "all") {
+            std::cerr << "--dataset: expected banking77, clinc150 or all, got \"" << which << "\"\n";
+            return 2;
+        }
         const std::string shared = TINY_TICKET_SHARED_DIR;
         if (which == "banking77" || which == "all") run("banking77", load_banking77(shared + "/data/banking77"), settings, tune, save_dir);
         if (which == "clinc150" || which == "all") run("clinc150", load_clinc150(shared + "/data/clinc150"), settings, tune, save_dir);

@@ -196,6 +196,33 @@ TEST_CASE_TEMPLATE("a masked head gets zero gradient and Adam leaves it untouche
         for (std::size_t j = 0; j < p.width0(); ++j) CHECK(p.w0[r * p.width0() + j] == before.w0[r * p.width0() + j]);
 }
 
+TEST_CASE_TEMPLATE("a merged ensemble predicts the mean of its members' logits", T, float, double) {
+    std::vector<mlp_params<T>> members(3);
+    for (std::size_t m = 0; m < members.size(); ++m) {
+        mlp_shape shape = tiny_shape();
+        shape.hidden = {4 + m, 3};  // widths may differ between members
+        members[m].allocate(shape);
+        members[m].initialize(100 + m, std::vector<bool>(6, true), 1.0);
+        for (auto& b : members[m].b0) b = T(0.1) * static_cast<T>(m + 1);
+        members[m].layers.back().b[1] = T(0.3) * static_cast<T>(m);
+    }
+    const mlp_params<T> merged = merge_ensemble(members);
+    CHECK(merged.width0() == 4 + 5 + 6);
+    CHECK(merged.shape.embedding_dim == 9);
+    const tiny_input in;
+    std::vector<T> storage;
+    const mlp_input<T> x = in.view(storage);
+    std::vector<double> mean(4, 0.0);
+    for (const auto& m : members) {
+        mlp_scratch<T> s;
+        mlp<T>(m).forward(x, s);
+        for (std::size_t o = 0; o < 4; ++o) mean[o] += static_cast<double>(s.logits[o]) / 3;
+    }
+    mlp_scratch<T> s;
+    mlp<T>(merged).forward(x, s);
+    for (std::size_t o = 0; o < 4; ++o) CHECK(static_cast<double>(s.logits[o]) == doctest::Approx(mean[o]).epsilon(1e-5));
+}
+
 namespace {
 
 // A trivially separable toy task: three intents with distinct vocabularies,
@@ -233,6 +260,7 @@ train_config toy_config() {
     c.optimizer.learning_rate = 0.01;
     c.validation_fraction = 0.2;
     c.seed = 3;
+    c.ensemble = 1;  // one network: progress reports come in epoch order
     return c;
 }
 
@@ -284,6 +312,7 @@ TEST_CASE("training is deterministic for a seed, whatever the thread count") {
     c.max_epochs = 4;
     c.embedding_dim = 8;  // cover the embedding path too
     c.hidden = {16, 8};
+    c.ensemble = 2;  // members train concurrently when threads allow: still one result
     c.threads = 1;
     const std::string a = save_model_to_string(train_model<float>(d, c).model);
     const std::string b = save_model_to_string(train_model<float>(d, c).model);
@@ -294,6 +323,27 @@ TEST_CASE("training is deterministic for a seed, whatever the thread count") {
     CHECK(a == b);
     CHECK(a == t);
     CHECK(a != other);
+}
+
+TEST_CASE("ensembles and refits export one network that loads and predicts") {
+    const dataset d = toy_data();
+    train_config c = toy_config();
+    c.ensemble = 2;
+    c.refit = true;
+    c.max_epochs = 8;
+    std::size_t refit_epochs = 0, members_seen = 0;
+    const auto res = train_model<float>(d, c, [&](const epoch_report& e) {
+        refit_epochs += e.refit;
+        members_seen = std::max(members_seen, e.member + 1);
+    });
+    CHECK(members_seen == 2);
+    REQUIRE(res.best_epochs.size() == 2);
+    CHECK(refit_epochs == res.best_epochs[0] + res.best_epochs[1]);
+    CHECK(res.train_examples == d.rows.size());
+    const auto& first = std::get<dense_spec<float>>(res.model.trunk.front());
+    CHECK(first.out == 2 * c.hidden[0]);
+    const classifier clf = load_classifier_from_string(save_model_to_string(res.model));
+    CHECK(clf.predict("refund my money please").find("intent")->label == "refund");
 }
 
 TEST_CASE("a configured head without labels in the data keeps its initial weights") {

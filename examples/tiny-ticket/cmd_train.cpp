@@ -62,9 +62,16 @@ int run_train(const std::vector<std::string>& argv) {
     auto progress = [&](const tr::epoch_report& e) {
         if (quiet) return;
         char buf[160];
+        std::string line;
+        if (s.train.ensemble > 1) line += "member " + std::to_string(e.member + 1) + "/" + std::to_string(s.train.ensemble) + "  ";
+        if (e.refit) {
+            std::snprintf(buf, sizeof buf, "refit epoch %3zu  loss %.4f  %.2fs", e.epoch, e.train_loss, e.seconds);
+            std::cerr << line << buf << "\n";
+            return;
+        }
         std::snprintf(buf, sizeof buf, "epoch %3zu/%zu  loss %.4f  valid macro-F1 %.4f  acc", e.epoch, max_epochs,
                       e.train_loss, e.valid_mean_macro_f1);
-        std::string line = buf;
+        line += buf;
         for (const auto& [head, acc] : e.valid_accuracy) {
             std::snprintf(buf, sizeof buf, " %s=%.4f", head.c_str(), acc);
             line += buf;

@@ -220,7 +220,7 @@ inline void read_features(const json& j, const std::string& p, tiny_ticket::trai
 }
 
 inline void read_network(const json& j, const std::string& p, tiny_ticket::train::train_config& t) {
-    check_keys(j, p, {"hidden", "dropout", "input_dropout"});
+    check_keys(j, p, {"hidden", "dropout", "input_dropout", "ensemble"});
     if (j.contains("hidden")) {
         const json& h = j["hidden"];
         if (!h.is_array() || h.empty()) fail(p + "/hidden", "expected a non-empty array of layer widths, got " + h.dump());
@@ -229,11 +229,12 @@ inline void read_network(const json& j, const std::string& p, tiny_ticket::train
     }
     if (j.contains("dropout")) t.dropout = get_number(j["dropout"], p + "/dropout", 0, 0.99);
     if (j.contains("input_dropout")) t.input_dropout = get_number(j["input_dropout"], p + "/input_dropout", 0, 0.99);
+    if (j.contains("ensemble")) t.ensemble = get_uint(j["ensemble"], p + "/ensemble", 1, 64);
 }
 
 inline void read_training(const json& j, const std::string& p, tiny_ticket::train::train_config& t) {
     check_keys(j, p, {"learning_rate", "beta1", "beta2", "epsilon", "weight_decay", "schedule", "batch_size", "max_epochs",
-                      "patience", "label_smoothing", "class_weights", "validation_fraction", "stratify_head", "seed",
+                      "patience", "refit", "label_smoothing", "class_weights", "validation_fraction", "stratify_head", "seed",
                       "threads", "self_tests"});
     auto& o = t.optimizer;
     if (j.contains("learning_rate")) o.learning_rate = get_number(j["learning_rate"], p + "/learning_rate", 1e-9, 10);
@@ -251,6 +252,7 @@ inline void read_training(const json& j, const std::string& p, tiny_ticket::trai
     if (j.contains("batch_size")) t.batch_size = get_uint(j["batch_size"], p + "/batch_size", 1, 1u << 20);
     if (j.contains("max_epochs")) t.max_epochs = get_uint(j["max_epochs"], p + "/max_epochs", 1, 100000);
     if (j.contains("patience")) t.patience = get_uint(j["patience"], p + "/patience", 1, 100000);
+    if (j.contains("refit")) t.refit = get_bool(j["refit"], p + "/refit");
     if (j.contains("label_smoothing")) t.label_smoothing = get_number(j["label_smoothing"], p + "/label_smoothing", 0, 0.99);
     if (j.contains("class_weights")) {
         const std::string s = get_string(j["class_weights"], p + "/class_weights");

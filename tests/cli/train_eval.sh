@@ -45,7 +45,7 @@ PY
   > "$tmp/train.out" 2> "$tmp/train.err" || fail "train: $(cat "$tmp/train.err")"
 [ -s "$tmp/model.json" ] || fail "no model written"
 grep -q "train.jsonl:12" "$tmp/train.err" || fail "bad line not reported with file:line: $(cat "$tmp/train.err")"
-grep -Eq "^epoch +1/15 .*loss [0-9.]+ .*valid macro-F1 [0-9.]+ .*intent=[0-9.]+.*sentiment=" "$tmp/train.err" \
+grep -Eq "^(member 1/[0-9]+  )?epoch +1/15 .*loss [0-9.]+ .*valid macro-F1 [0-9.]+ .*intent=[0-9.]+.*sentiment=" "$tmp/train.err" \
   || fail "no per-epoch progress line: $(cat "$tmp/train.err")"
 grep -q "== intent" "$tmp/train.out" || fail "no validation report on stdout"
 

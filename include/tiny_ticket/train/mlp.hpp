@@ -410,4 +410,50 @@ private:
     const mlp_params<T>* p_;
 };
 
+/// One network whose logits are the mean of the members' logits (members of
+/// equal shape apart from widths): hidden units side by side, later layers
+/// block-diagonal, head weights and biases averaged. Allocates.
+template <class T>
+mlp_params<T> merge_ensemble(const std::vector<mlp_params<T>>& ms) {
+    const std::size_t k = ms.size();
+    mlp_shape shape = ms.front().shape;
+    shape.embedding_dim = 0;
+    for (auto& h : shape.hidden) h = 0;
+    for (const auto& m : ms) {
+        shape.embedding_dim += m.shape.embedding_dim;
+        for (std::size_t l = 0; l < shape.hidden.size(); ++l) shape.hidden[l] += m.shape.hidden[l];
+    }
+    mlp_params<T> out;
+    out.allocate(shape);
+    const std::size_t h0 = out.width0(), dim = shape.embedding_dim;
+    std::size_t col = 0, dcol = 0;
+    std::vector<std::size_t> lcol(out.layers.size(), 0), lrow(out.layers.size(), 0);
+    for (const auto& m : ms) {
+        const std::size_t mh = m.width0(), md = m.shape.embedding_dim;
+        for (std::size_t i = 0; i < shape.sparse_width; ++i)
+            std::copy_n(m.w0.data() + i * mh, mh, out.w0.data() + i * h0 + col);
+        std::copy_n(m.b0.data(), mh, out.b0.data() + col);
+        for (std::size_t r = 0; r < shape.embedding_rows; ++r)
+            std::copy_n(m.emb.data() + r * md, md, out.emb.data() + r * dim + dcol);
+        for (std::size_t d = 0; d < md; ++d) std::copy_n(m.w0e.data() + d * mh, mh, out.w0e.data() + (dcol + d) * h0 + col);
+        for (std::size_t l = 0; l < out.layers.size(); ++l) {
+            const auto& src = m.layers[l];
+            auto& dst = out.layers[l];
+            const bool head = l + 1 == out.layers.size();
+            const std::size_t oc = head ? 0 : lcol[l];
+            for (std::size_t i = 0; i < src.in; ++i)
+                for (std::size_t o = 0; o < src.out; ++o)
+                    dst.wt[(lrow[l] + i) * dst.out + oc + o] = head ? src.wt[i * src.out + o] / static_cast<T>(k)
+                                                                    : src.wt[i * src.out + o];
+            for (std::size_t o = 0; o < src.out; ++o)
+                dst.b[oc + o] += head ? src.b[o] / static_cast<T>(k) : src.b[o];
+            lrow[l] += src.in;
+            if (!head) lcol[l] += src.out;
+        }
+        col += mh;
+        dcol += md;
+    }
+    return out;
+}
+
 }  // namespace tiny_ticket::train

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -84,7 +87,7 @@ struct train_config {
     count_mode bigram_mode = count_mode::log1p;
     bool bigram_l2 = true;
     /// Hashed character n-grams of each `<token>`; 0 buckets disables them.
-    std::uint32_t char_buckets = 1u << 16;
+    std::uint32_t char_buckets = 1u << 14;
     unsigned char_min_n = 2;
     unsigned char_max_n = 5;
     count_mode char_mode = count_mode::log1p;
@@ -98,20 +101,28 @@ struct train_config {
 
     // --- network
     /// Widths of the dense+ReLU trunk layers (at least one).
-    std::vector<std::size_t> hidden = {256};
+    std::vector<std::size_t> hidden = {128};
     /// Dropout after each trunk layer.
     double dropout = 0.5;
     /// Dropout of individual active input features (word/n-gram dropout).
     double input_dropout = 0.2;
+    /// Networks trained with different seeds and merged into one model whose
+    /// logits are their mean (an ensemble; inference cost grows like the
+    /// trunk width, `ensemble * hidden`).
+    std::size_t ensemble = 2;
 
     // --- optimization
     adam_config optimizer = {};
-    lr_schedule schedule = lr_schedule::constant;
+    lr_schedule schedule = lr_schedule::linear;
     std::size_t batch_size = 32;
-    std::size_t max_epochs = 40;
+    std::size_t max_epochs = 30;
     /// Stop after this many epochs without a better validation mean macro-F1.
-    std::size_t patience = 6;
-    double label_smoothing = 0.1;
+    std::size_t patience = 10;
+    /// After early stopping picked the epoch count, train again from scratch
+    /// on training plus validation rows for that many epochs (about twice the
+    /// time; the stored validation metrics are those of the first run).
+    bool refit = false;
+    double label_smoothing = 0;
     class_weighting class_weights = class_weighting::balanced;
 
     // --- validation, reproducibility, output
@@ -147,6 +158,8 @@ struct epoch_report {
     std::vector<std::pair<std::string, double>> valid_accuracy;
     double seconds = 0;  ///< wall time of this epoch
     bool best = false;   ///< this epoch is the best so far
+    std::size_t member = 0;  ///< ensemble member being trained (0-based)
+    bool refit = false;      ///< part of the final run on all rows (no validation)
 };
 
 /// A trained model and how it got there.
@@ -157,7 +170,9 @@ struct train_result {
     /// when there was no validation split).
     evaluation validation;
     std::vector<epoch_report> epochs;
+    /// Best epoch of the first ensemble member (`best_epochs` has them all).
     std::size_t best_epoch = 0;
+    std::vector<std::size_t> best_epochs;
     std::size_t train_examples = 0;
     std::size_t validation_examples = 0;
     /// Rows or labels the trainer skipped.
@@ -341,8 +356,11 @@ basic_model<T> export_model(const mlp_params<T>& p, const feature_spec<T>& spec,
     m.producer = std::string("tiny_ticket ") + version_string + " train";
     m.normalizer = norm;
     m.features = spec;
+    // A merged ensemble carries its members' embedding tables side by side.
+    m.features.embedding.dim = p.shape.embedding_dim;
     m.features.embedding.weights = p.emb;
-    const std::size_t h0 = p.width0(), sparse = spec.sparse_width(), dim = spec.embedding.dim, width = spec.width();
+    const std::size_t h0 = p.width0(), sparse = m.features.sparse_width(), dim = m.features.embedding.dim,
+                      width = m.features.width();
     dense_spec<T> first;
     first.in = width;
     first.out = h0;
@@ -402,6 +420,7 @@ inline void validate_config(const train_config& c) {
     if (!(c.optimizer.weight_decay >= 0)) bad("weight_decay", "expected a number >= 0");
     if (c.batch_size == 0) bad("batch_size", "expected a positive integer, got 0");
     if (c.max_epochs == 0) bad("max_epochs", "expected a positive integer, got 0");
+    if (c.ensemble == 0 || c.ensemble > 64) bad("ensemble", "expected 1 to 64 members, got " + std::to_string(c.ensemble));
     if (!(c.label_smoothing >= 0 && c.label_smoothing < 1)) bad("label_smoothing", "expected a value in [0, 1)");
     if (!(c.validation_fraction >= 0 && c.validation_fraction < 1)) bad("validation_fraction", "expected a value in [0, 1)");
     if (c.char_buckets > 0 && (c.char_min_n < 1 || c.char_max_n < c.char_min_n || c.char_max_n > 32))
@@ -526,30 +545,168 @@ public:
             }
         }
         norm2 /= static_cast<double>(tr_pos.size());
-        mlp_params<T> params;
-        params.allocate(shape);
-        params.initialize(derive_seed(cfg_.seed, 0x1417ull), active, norm2);
         mlp_loss loss_cfg = class_weights(y, tr_pos, nh);
         loss_cfg.label_smoothing = cfg_.label_smoothing;
-
         const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-        const unsigned threads = std::min<unsigned>(cfg_.threads ? cfg_.threads : hw, chunks);
-        worker_pool pool(threads);
+        const unsigned threads = cfg_.threads ? cfg_.threads : hw;
+        const member_data md{shape, active, norm2, loss_cfg, fm, y, nh};
+
+        std::vector<mlp_params<T>> members =
+            train_members(md, tr_pos, va_pos, std::vector<std::size_t>(cfg_.ensemble, cfg_.max_epochs), false, threads, res,
+                          res.best_epochs);
+        res.best_epoch = res.best_epochs.front();
+        mlp_params<T> best = members.size() == 1 ? std::move(members.front()) : merge_ensemble(members);
+        res.model = export_model(best, spec_, cfg_.normalizer, heads_);
+        res.train_examples = tr.size();
+        res.validation_examples = va.size();
+        // Score the exported model through the serving path, so the stored
+        // metrics describe exactly what a loaded artifact predicts.
+        std::vector<labelled_text> vrows;
+        for (std::size_t i : va) vrows.push_back(*all[i]);
+        if (!vrows.empty()) res.validation = evaluate(basic_classifier<T>(res.model), vrows, std::min(threads, 4u)).metrics;
+        if (cfg_.refit && !va_pos.empty()) {
+            // The vocabulary stays the training split's: the validated feature set is what gets refitted.
+            std::vector<std::size_t> all_pos = tr_pos;
+            all_pos.insert(all_pos.end(), va_pos.begin(), va_pos.end());
+            std::sort(all_pos.begin(), all_pos.end());
+            std::vector<std::size_t> epochs, unused;
+            for (std::size_t e : res.best_epochs) epochs.push_back(std::max<std::size_t>(e, 1));
+            members = train_members(md, all_pos, {}, epochs, true, threads, res, unused);
+            best = members.size() == 1 ? std::move(members.front()) : merge_ensemble(members);
+            res.model = export_model(best, spec_, cfg_.normalizer, heads_);
+            res.train_examples += va.size();
+        }
+        const basic_classifier<T> clf(res.model);
+        add_self_tests(clf, res.model, vrows.empty() ? tr : va, all);
+        res.model.metrics_json = metrics_json(res);
+        return res;
+    }
+
+private:
+    static constexpr std::size_t chunks = 4;
+
+    struct member_data {
+        const mlp_shape& shape;
+        const std::vector<bool>& active;
+        double norm2;
+        const mlp_loss& loss;
+        const feature_matrix<T>& fm;
+        const std::vector<std::int32_t>& y;
+        std::size_t nh;
+    };
+
+    // Member 0 uses the configured seed itself, so a single network does not
+    // depend on how ensembles derive their seeds.
+    std::uint64_t member_seed(std::size_t m) const {
+        return m == 0 ? cfg_.seed : derive_seed(cfg_.seed, 0xe25e4b1eull, m);
+    }
+
+    /// Trains members m = 0..epochs.size()-1 (member m for epochs[m] epochs).
+    /// With several threads, members train concurrently, each on its own
+    /// threads: they share nothing, so the results do not depend on the
+    /// schedule. Progress is reported from the calling thread as it happens;
+    /// res.epochs receives the reports in member order.
+    std::vector<mlp_params<T>> train_members(const member_data& md, const std::vector<std::size_t>& tr_pos,
+                                             const std::vector<std::size_t>& va_pos, const std::vector<std::size_t>& epochs,
+                                             bool refit, unsigned threads, train_result<T>& res,
+                                             std::vector<std::size_t>& best_epochs) const {
+        const std::size_t k = epochs.size();
+        std::vector<mlp_params<T>> out(k);
+        best_epochs.assign(k, 0);
+        std::vector<std::vector<epoch_report>> reports(k);
+        const unsigned conc = static_cast<unsigned>(std::min<std::size_t>(std::max(threads, 1u), k));
+        if (conc <= 1) {
+            worker_pool pool(std::min<unsigned>(threads, chunks));
+            for (std::size_t m = 0; m < k; ++m)
+                out[m] = train_member(md, tr_pos, va_pos, member_seed(m), epochs[m], m, refit, pool,
+                                      [&](const epoch_report& r) {
+                                          reports[m].push_back(r);
+                                          if (progress_) progress_(r);
+                                      },
+                                      best_epochs[m]);
+        } else {
+            const unsigned per = std::min<unsigned>(std::max(1u, threads / conc), chunks);
+            std::mutex mu;
+            std::condition_variable cv;
+            std::vector<epoch_report> pending;
+            unsigned finished = 0;
+            std::vector<std::exception_ptr> errors(conc);
+            std::vector<std::thread> workers;
+            for (unsigned t = 0; t < conc; ++t)
+                workers.emplace_back([&, t] {
+                    try {
+                        worker_pool pool(per);
+                        for (std::size_t m = t; m < k; m += conc)
+                            out[m] = train_member(md, tr_pos, va_pos, member_seed(m), epochs[m], m, refit, pool,
+                                                  [&](const epoch_report& r) {
+                                                      std::lock_guard<std::mutex> lock(mu);
+                                                      reports[m].push_back(r);
+                                                      pending.push_back(r);
+                                                      cv.notify_one();
+                                                  },
+                                                  best_epochs[m]);
+                    } catch (...) {
+                        errors[t] = std::current_exception();
+                    }
+                    std::lock_guard<std::mutex> lock(mu);
+                    ++finished;
+                    cv.notify_one();
+                });
+            std::exception_ptr progress_error;
+            std::vector<epoch_report> batch;
+            for (;;) {
+                {
+                    std::unique_lock<std::mutex> lock(mu);
+                    cv.wait(lock, [&] { return !pending.empty() || finished == conc; });
+                    batch.swap(pending);
+                    if (batch.empty() && finished == conc) break;
+                }
+                for (const auto& r : batch) {
+                    if (!progress_ || progress_error) continue;
+                    try {
+                        progress_(r);
+                    } catch (...) {
+                        progress_error = std::current_exception();
+                    }
+                }
+                batch.clear();
+            }
+            for (auto& w : workers) w.join();
+            for (auto& e : errors)
+                if (e) std::rethrow_exception(e);
+            if (progress_error) std::rethrow_exception(progress_error);
+        }
+        for (auto& r : reports) res.epochs.insert(res.epochs.end(), r.begin(), r.end());
+        return out;
+    }
+
+    /// Trains one network for up to `epochs` epochs; with validation rows,
+    /// returns the parameters of the best epoch (early stopping).
+    mlp_params<T> train_member(const member_data& md, const std::vector<std::size_t>& tr_pos,
+                               const std::vector<std::size_t>& va_pos, std::uint64_t seed, std::size_t epochs,
+                               std::size_t member, bool refit, worker_pool& pool,
+                               const std::function<void(const epoch_report&)>& report, std::size_t& best_epoch) const {
+        mlp_params<T> params;
+        params.allocate(md.shape);
+        params.initialize(derive_seed(seed, 0x1417ull), md.active, md.norm2);
         adam<T> opt(params, cfg_.optimizer);
         const mlp<T> net(params);
         std::vector<mlp_grads<T>> grads(chunks);
         std::vector<mlp_scratch<T>> scratch(chunks);
         for (auto& g : grads) g.allocate(params);
+        const std::size_t nh = md.nh;
+        const auto& fm = md.fm;
+        const auto& y = md.y;
 
-        mlp_params<T> best = params;
+        mlp_params<T> best;
         double best_f1 = -1;
         std::size_t since_best = 0;
         const std::size_t steps_per_epoch = (tr_pos.size() + cfg_.batch_size - 1) / cfg_.batch_size;
-        const std::size_t total_steps = steps_per_epoch * cfg_.max_epochs;
+        const std::size_t total_steps = steps_per_epoch * epochs;
         std::vector<std::size_t> order = tr_pos;
-        for (std::size_t epoch = 1; epoch <= cfg_.max_epochs; ++epoch) {
+        for (std::size_t epoch = 1; epoch <= epochs; ++epoch) {
             const auto t0 = std::chrono::steady_clock::now();
-            rng shuffler(derive_seed(cfg_.seed, 0xe90c4ull, epoch));
+            rng shuffler(derive_seed(seed, 0xe90c4ull, epoch));
             shuffler.shuffle(order);
             double loss_sum = 0;
             for (std::size_t b = 0; b < order.size(); b += cfg_.batch_size) {
@@ -561,21 +718,23 @@ public:
                     const std::size_t n = e - b;
                     for (std::size_t k = b + n * c / chunks; k < b + n * (c + 1) / chunks; ++k) {
                         const std::size_t p = order[k];
-                        rng dr(derive_seed(cfg_.seed, epoch, p));
+                        // Dropout masks depend on (seed, epoch, example) only: not on threads or batch layout.
+                        rng dr(derive_seed(seed, epoch, p));
                         const mlp_input<T> x = fm.input(p);
                         net.forward(x, scratch[c], &dr, cfg_.input_dropout, cfg_.dropout);
-                        g.loss += net.loss(y.data() + p * nh, loss_cfg, scale, scratch[c], &g.labelled);
+                        g.loss += net.loss(y.data() + p * nh, md.loss, scale, scratch[c], &g.labelled);
                         ++g.examples;
                         net.backward(x, scratch[c], g);
                     }
                 });
-                for (std::size_t c = 1; c < chunks; ++c) grads[0].add(grads[c], params.width0(), shape.embedding_dim);
+                for (std::size_t c = 1; c < chunks; ++c) grads[0].add(grads[c], params.width0(), md.shape.embedding_dim);
                 loss_sum += grads[0].loss;
-                const std::size_t step = opt.steps();
-                opt.step(params, grads[0], learning_rate(step, total_steps), pool);
+                opt.step(params, grads[0], learning_rate(opt.steps(), total_steps), pool);
             }
             epoch_report rep;
             rep.epoch = epoch;
+            rep.member = member;
+            rep.refit = refit;
             rep.train_loss = loss_sum / static_cast<double>(order.size());
             if (!va_pos.empty()) {
                 const evaluation ev = quick_eval(net, fm, y, va_pos, nh, pool, scratch, rep.valid_loss);
@@ -584,39 +743,24 @@ public:
                 if (ev.mean_macro_f1 > best_f1 + 1e-12) {
                     best_f1 = ev.mean_macro_f1;
                     best = params;
-                    res.best_epoch = epoch;
+                    best_epoch = epoch;
                     rep.best = true;
                     since_best = 0;
                 } else {
                     ++since_best;
                 }
             } else {
-                res.best_epoch = epoch;
+                best_epoch = epoch;
                 rep.best = true;
             }
             rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            res.epochs.push_back(rep);
-            if (progress_) progress_(rep);
+            report(rep);
             if (!va_pos.empty() && since_best >= cfg_.patience) break;
         }
-        if (va_pos.empty()) best = std::move(params);
-
-        res.model = export_model(best, spec_, cfg_.normalizer, heads_);
-        res.train_examples = tr.size();
-        res.validation_examples = va.size();
-        // Score the exported model through the serving path, so the stored
-        // metrics describe exactly what a loaded artifact predicts.
-        basic_classifier<T> clf(res.model);
-        std::vector<labelled_text> vrows;
-        for (std::size_t i : va) vrows.push_back(*all[i]);
-        if (!vrows.empty()) res.validation = evaluate(clf, vrows, threads).metrics;
-        add_self_tests(clf, res.model, vrows.empty() ? tr : va, all);
-        res.model.metrics_json = metrics_json(res);
-        return res;
+        if (va_pos.empty()) return params;
+        return best;
     }
 
-private:
-    static constexpr std::size_t chunks = 4;
 
     double learning_rate(std::size_t step, std::size_t total) const {
         const double lr = cfg_.optimizer.learning_rate;
@@ -779,7 +923,8 @@ private:
         o += ",\"training\":{\"examples\":" + std::to_string(r.train_examples) +
              ",\"validation_examples\":" + std::to_string(r.validation_examples) +
              ",\"epochs\":" + std::to_string(r.epochs.size()) + ",\"best_epoch\":" + std::to_string(r.best_epoch) +
-             ",\"seed\":" + std::to_string(cfg_.seed) + ",\"hidden\":[";
+             ",\"seed\":" + std::to_string(cfg_.seed) + ",\"ensemble\":" + std::to_string(cfg_.ensemble) +
+             ",\"refit\":" + (cfg_.refit ? "true" : "false") + ",\"hidden\":[";
         for (std::size_t i = 0; i < cfg_.hidden.size(); ++i) o += (i ? "," : "") + std::to_string(cfg_.hidden[i]);
         o += "],\"features\":{\"bow\":" + std::to_string(spec_.bow.vocab.size()) +
              ",\"keywords\":" + std::to_string(spec_.keywords.phrases.size()) +
@@ -790,7 +935,8 @@ private:
         for (std::size_t i = 0; i < r.epochs.size(); ++i) {
             const auto& e = r.epochs[i];
             if (i) o += ',';
-            o += "{\"epoch\":" + std::to_string(e.epoch) + ",\"train_loss\":";
+            o += "{\"epoch\":" + std::to_string(e.epoch) + ",\"member\":" + std::to_string(e.member) +
+                 ",\"refit\":" + (e.refit ? "true" : "false") + ",\"train_loss\":";
             json_number(o, e.train_loss);
             o += ",\"valid_loss\":";
             json_number(o, e.valid_loss);
