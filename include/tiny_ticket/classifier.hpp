@@ -18,6 +18,7 @@
 #include "model.hpp"
 #include "nn/activations.hpp"
 #include "nn/network.hpp"
+#include "quant/network.hpp"
 #include "text/normalizer.hpp"
 
 namespace tiny_ticket {
@@ -126,7 +127,12 @@ public:
     }
     const normalizer& text_normalizer() const noexcept { return state_->norm; }
     const basic_featurizer<T>& featurizer() const noexcept { return state_->feat; }
+    /// The float network (empty when the model is quantized).
     const nn::basic_network<T>& network() const noexcept { return state_->net; }
+    /// The int8 network (empty unless the model is quantized).
+    const quant::basic_qnetwork<T>& quantized_network() const noexcept { return state_->qnet; }
+    /// Which kernels predict runs: none (float), weight_only or full int8.
+    quant_mode quantization() const noexcept { return state_->model.quantized.mode; }
 
     /// A workspace sized for this model, so the first predict does not allocate
     /// for typical tickets (up to ~4 KB of text).
@@ -142,7 +148,8 @@ public:
     const prediction& predict(std::string_view text, workspace& ws) const {
         featurize(text, ws);
         const auto& st = *state_;
-        st.net.forward(ws.features, ws.net);
+        if (st.quantized) st.qnet.forward(ws.features, ws.net);
+        else st.net.forward(ws.features, ws.net);
         fill(ws.net.logits.data(), ws.result);
         return ws.result;
     }
@@ -213,7 +220,8 @@ public:
     /// Approximate bytes held by the loaded model (spec plus prepared tables).
     std::size_t memory_bytes() const noexcept {
         const auto& m = state_->model;
-        std::size_t n = state_->net.memory_bytes() + m.features.embedding.weights.capacity() * sizeof(T);
+        std::size_t n = state_->net.memory_bytes() + state_->qnet.memory_bytes() + m.quantized.memory_bytes() +
+                        m.features.embedding.weights.capacity() * sizeof(T);
         for (const auto& l : m.trunk)
             if (const auto* d = std::get_if<dense_spec<T>>(&l)) n += (d->weights.capacity() + d->bias.capacity()) * sizeof(T);
         for (const auto& h : m.heads) n += (h.layer.weights.capacity() + h.layer.bias.capacity()) * sizeof(T);
@@ -223,11 +231,18 @@ public:
 private:
     struct state {
         explicit state(model_type m)
-            : model(std::move(m)), norm(model.normalizer), feat(model.features), net(model) {}
+            : model(std::move(m)),
+              norm(model.normalizer),
+              feat(model.features),
+              quantized(model.quantized.active()),
+              net(quantized ? nn::basic_network<T>() : nn::basic_network<T>(model)),
+              qnet(quantized ? quant::basic_qnetwork<T>(model) : quant::basic_qnetwork<T>()) {}
         model_type model;
         normalizer norm;
         basic_featurizer<T> feat;
+        bool quantized;
         nn::basic_network<T> net;
+        quant::basic_qnetwork<T> qnet;
     };
 
     void prepare(workspace& ws, std::size_t text_bytes) const {
@@ -241,7 +256,8 @@ private:
         state_->feat.prepare(ws.feat);
         ws.feat.order.reserve(text_bytes * 4);
         ws.feat.count.reserve(text_bytes * 4);
-        state_->net.prepare(ws.net);
+        if (state_->quantized) state_->qnet.prepare(ws.net, text_bytes * 4);
+        else state_->net.prepare(ws.net);
         auto& heads = ws.result.heads;
         heads.resize(num_heads());
         for (std::size_t h = 0; h < num_heads(); ++h) heads[h].scores.reserve(head(h).labels.size());
@@ -253,7 +269,7 @@ private:
         for (std::size_t h = 0; h < num_heads(); ++h) {
             const head_spec<T>& hs = st.model.heads[h];
             head_prediction<T>& hp = p.heads[h];
-            const T* z = logits + st.net.head_offset(h);
+            const T* z = logits + (st.quantized ? st.qnet.head_offset(h) : st.net.head_offset(h));
             hp.name = hs.name;
             hp.labels = &hs.labels;
             hp.scores.resize(hs.labels.size());
@@ -318,12 +334,36 @@ void check_finite(const std::vector<T>& v, const std::string& where) {
                                                          " at index " + std::to_string(i));
 }
 
+inline void check_int8(const int8_rows& q, std::size_t rows, std::size_t cols, const std::string& where) {
+    if (q.rows != rows || q.cols != cols || q.q.size() != rows * cols)
+        throw artifact_error(errc::shape, where,
+                             "expected " + std::to_string(rows) + "x" + std::to_string(cols) + " int8 values, got " +
+                                 std::to_string(q.rows) + "x" + std::to_string(q.cols) + " (" + std::to_string(q.q.size()) +
+                                 " values)");
+    if (q.scale.size() != rows)
+        throw artifact_error(errc::shape, where + "/scale",
+                             "expected " + std::to_string(rows) + " scales (one per row), got " +
+                                 std::to_string(q.scale.size()));
+    check_finite(q.scale, where + "/scale");
+    for (std::size_t i = 0; i < q.q.size(); ++i)
+        if (q.q[i] < -127)
+            throw artifact_error(errc::value, where, "expected int8 values in [-127, 127], got " + std::to_string(q.q[i]) +
+                                                         " at index " + std::to_string(i));
+}
+
+// `q` non-null: the layer is quantized, its values are in `q` and the float
+// weights must be empty (a model never carries both).
 template <class T>
-void check_dense(const dense_spec<T>& d, const std::string& where) {
+void check_dense(const dense_spec<T>& d, const std::string& where, const int8_rows* q = nullptr) {
     if (d.in == 0 || d.out == 0)
         throw artifact_error(errc::shape, where, "expected non-zero dimensions, got " + std::to_string(d.out) + "x" +
                                                      std::to_string(d.in));
-    if (d.weights.size() != d.in * d.out)
+    if (q) {
+        if (!d.weights.empty())
+            throw artifact_error(errc::shape, where + "/weights",
+                                 "expected no float weights in a quantized model, got " + std::to_string(d.weights.size()));
+        check_int8(*q, d.out, d.in, where + "/weights");
+    } else if (d.weights.size() != d.in * d.out)
         throw artifact_error(errc::shape, where + "/weights",
                              "expected " + std::to_string(d.out) + "x" + std::to_string(d.in) + " values, got " +
                                  std::to_string(d.weights.size()));
@@ -350,7 +390,25 @@ template <class T>
 void validate_model(const basic_model<T>& m) {
     const auto& f = m.features;
     const auto& e = f.embedding;
-    if (e.dim > 0) {
+    const quantized_weights& qw = m.quantized;
+    const bool quant = qw.active();
+    if (quant && qw.trunk.size() != m.trunk.size())
+        throw artifact_error(errc::shape, "/trunk", "expected one int8 tensor slot per trunk layer (" +
+                                                        std::to_string(m.trunk.size()) + "), got " +
+                                                        std::to_string(qw.trunk.size()));
+    if (quant && qw.heads.size() != m.heads.size())
+        throw artifact_error(errc::shape, "/heads", "expected one int8 tensor per head (" + std::to_string(m.heads.size()) +
+                                                        "), got " + std::to_string(qw.heads.size()));
+    if (e.dim > 0 && quant) {
+        if (!e.weights.empty())
+            throw artifact_error(errc::shape, "/features/embedding/weights",
+                                 "expected no float weights in a quantized model, got " + std::to_string(e.weights.size()));
+        detail::check_int8(qw.embedding, e.vocab.size(), e.dim, "/features/embedding/weights");
+        if (e.unk >= static_cast<std::int32_t>(e.vocab.size()))
+            throw artifact_error(errc::value, "/features/embedding/unk",
+                                 "expected an index below " + std::to_string(e.vocab.size()) + ", got " +
+                                     std::to_string(e.unk));
+    } else if (e.dim > 0) {
         if (e.weights.size() != e.vocab.size() * e.dim)
             throw artifact_error(errc::shape, "/features/embedding/weights",
                                  "expected " + std::to_string(e.vocab.size()) + "x" + std::to_string(e.dim) +
@@ -377,7 +435,7 @@ void validate_model(const basic_model<T>& m) {
                                      "expected " + std::to_string(width) + " inputs (" +
                                          (l == 0 ? std::string("the feature width") : std::string("previous layer's output")) +
                                          "), got " + std::to_string(d->in));
-            detail::check_dense(*d, where);
+            detail::check_dense(*d, where, quant ? &qw.trunk[l] : nullptr);
             width = d->out;
         } else if (l == 0) {
             throw artifact_error(errc::value, where, "expected the trunk to start with a dense layer, got relu");
@@ -394,7 +452,7 @@ void validate_model(const basic_model<T>& m) {
             throw artifact_error(errc::shape, where + "/in",
                                  "expected " + std::to_string(width) + " inputs (the trunk's output), got " +
                                      std::to_string(hs.layer.in));
-        detail::check_dense(hs.layer, where);
+        detail::check_dense(hs.layer, where, quant ? &qw.heads[h] : nullptr);
         if (hs.kind == head_kind::sigmoid) {
             if (hs.layer.out != 1 || hs.labels.size() != 2)
                 throw artifact_error(errc::shape, where + "/labels",

@@ -99,8 +99,12 @@ template <class T>
 class basic_explainer {
 public:
     /// Keeps a copy of `clf` (copies share the model). Allocates one counter
-    /// per character n-gram bucket when the model hashes n-grams.
+    /// per character n-gram bucket when the model hashes n-grams. Throws
+    /// tiny_ticket::error (errc::argument) for a quantized (int8) model,
+    /// whose float weights the attribution needs are not kept.
     explicit basic_explainer(basic_classifier<T> clf) : clf_(std::move(clf)) {
+        if (clf_.quantization() != quant_mode::none)
+            throw error(errc::argument, "", "expected a float model to explain, got an int8 (quantized) one");
         auto chars = std::make_shared<char_state>();
         const auto& f = clf_.model().features;
         if (f.char_ngrams.buckets > 0) {

@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "quant/format.hpp"
 #include "text/normalizer.hpp"
 
 namespace tiny_ticket {
@@ -138,6 +139,10 @@ struct basic_model {
     std::vector<self_test_case> self_tests;
     /// Absolute tolerance for self-test scores.
     double self_test_tolerance = 1e-4;
+    /// int8 weights (quant/): when `quantized.active()`, the dense layers and
+    /// the embedding table keep their shapes and biases here but their float
+    /// `weights` are empty, and the classifier runs the int8 kernels.
+    quantized_weights quantized;
 };
 
 }  // namespace tiny_ticket

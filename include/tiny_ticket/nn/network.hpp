@@ -19,6 +19,11 @@ namespace tiny_ticket::nn {
 template <class T>
 struct network_scratch {
     std::vector<T> a, b, logits;
+    // Used by the int8 network (quant/network.hpp) only.
+    std::vector<std::int8_t> q;       ///< quantized inputs
+    std::vector<std::int32_t> acc;    ///< integer accumulators
+    std::vector<std::uint32_t> nz;    ///< indices of non-zero inputs
+    std::vector<T> v, facc;           ///< their values; float accumulators
 };
 
 /// Shared trunk plus fused heads, ready for inference. The first dense

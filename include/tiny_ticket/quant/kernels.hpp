@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// int8 kernels of the quantized network. Every kernel has a portable scalar
+// reference (namespace `scalar`) and, where the compiler targets them, SSE2
+// (baseline x86-64) and AVX2 versions with the same signature; `active`
+// names the best one the build targets. The integer kernel is exact, so all
+// its versions agree bit for bit; the float kernel may differ from its
+// reference by rounding (fused multiply-add) only.
+//
+// Layout: a layer is stored transposed, one int8 row per input holding the
+// weights of every output, rows padded with zeros to a multiple of
+// `row_align` bytes. Kernels gather the rows of the inputs they are given
+// (active sparse features, non-zero activations) and sum whole rows, as the
+// float network does (nn/dense.hpp).
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+#if defined(__SSE2__) || defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
+namespace tiny_ticket::quant {
+
+/// Row strides of transposed int8 tables are multiples of this (bytes).
+inline constexpr std::size_t row_align = 16;
+/// Output width rounded up to `row_align`.
+inline constexpr std::size_t pad_out(std::size_t n) noexcept { return (n + row_align - 1) / row_align * row_align; }
+/// Most inputs one gather_i32 call may sum: 127 * 127 * this stays below
+/// 2^31, so the int32 accumulators cannot overflow. Callers split longer lists.
+inline constexpr std::size_t max_i32_inputs = 131072;
+
+/// Quantizes one activation vector: scale = max|x| / 127 (1 when all zero),
+/// q[i] = x[i] / scale rounded half away from zero, clipped to [-127, 127]:
+/// the rounding of quantize_row, without a libm call per value (the hot path
+/// runs this on every layer input). Returns the scale. Does not allocate.
+template <class T>
+inline float quantize_vector(const T* x, std::size_t n, std::int8_t* q) noexcept {
+    float max_abs = 0;
+    std::size_t j = 0;
+#if defined(__SSE2__)
+    if constexpr (std::is_same_v<T, float>) {
+        __m128 m = _mm_setzero_ps();
+        const __m128 sign_bit = _mm_set1_ps(-0.0f);
+        for (; j + 4 <= n; j += 4) m = _mm_max_ps(m, _mm_andnot_ps(sign_bit, _mm_loadu_ps(x + j)));
+        float lanes[4];
+        _mm_storeu_ps(lanes, m);
+        for (float l : lanes) max_abs = l > max_abs ? l : max_abs;
+    }
+#endif
+    for (; j < n; ++j) {
+        const float a = std::fabs(static_cast<float>(x[j]));
+        max_abs = a > max_abs ? a : max_abs;
+    }
+    const float scale = max_abs == 0 ? 1.0f : max_abs / 127.0f;
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    if constexpr (std::is_same_v<T, float>) {
+        // Four at a time, exactly as below: IEEE division, then round half
+        // away from zero as truncation plus a carry when the (exact) fraction
+        // reaches one half; |r| <= 127 so every step is exact.
+        const __m128 s = _mm_set1_ps(scale), half = _mm_set1_ps(0.5f);
+        const __m128 sign_bit = _mm_set1_ps(-0.0f);
+        for (; i + 4 <= n; i += 4) {
+            const __m128 r = _mm_div_ps(_mm_loadu_ps(x + i), s);
+            const __m128i t = _mm_cvttps_epi32(r);
+            const __m128 frac = _mm_sub_ps(r, _mm_cvtepi32_ps(t));
+            const __m128 up = _mm_cmpge_ps(_mm_andnot_ps(sign_bit, frac), half);
+            // +1 for positive r, -1 for negative, where the fraction rounds away.
+            const __m128i one = _mm_or_si128(_mm_srai_epi32(_mm_castps_si128(r), 31), _mm_set1_epi32(1));
+            __m128i v = _mm_add_epi32(t, _mm_and_si128(_mm_castps_si128(up), one));
+            v = _mm_min_epi16(_mm_max_epi16(_mm_packs_epi32(v, v), _mm_set1_epi16(-127)), _mm_set1_epi16(127));
+            const int packed = _mm_cvtsi128_si32(_mm_packs_epi16(v, v));
+            std::memcpy(q + i, &packed, 4);
+        }
+    }
+#endif
+    for (; i < n; ++i) {
+        const float r = static_cast<float>(x[i]) / scale;
+        // r + 0.5 is exact in double, so truncating it rounds half away from
+        // zero exactly as std::round does (in float, 0.49999997f + 0.5f
+        // would round up to 1).
+        double v = static_cast<double>(r) + (r < 0 ? -0.5 : 0.5);
+        v = v > 127.0 ? 127.0 : v < -127.0 ? -127.0 : v;
+        q[i] = static_cast<std::int8_t>(static_cast<int>(v));
+    }
+    return scale;
+}
+
+namespace detail {
+
+template <std::size_t Wide, std::size_t Narrow, class F>
+inline void for_blocks(std::size_t padded, F&& f) {
+    std::size_t o = 0;
+    for (; o + Wide <= padded; o += Wide) f(std::integral_constant<std::size_t, Wide>{}, o);
+    for (; o < padded; o += Narrow) f(std::integral_constant<std::size_t, Narrow>{}, o);
+}
+
+// Two int8 multipliers as the int16 pair that pmaddwd expects.
+inline std::int32_t pack_pair(int a, int b) noexcept {
+    const std::uint32_t v = static_cast<std::uint32_t>(static_cast<std::uint16_t>(static_cast<std::int16_t>(a))) |
+                            (static_cast<std::uint32_t>(static_cast<std::uint16_t>(static_cast<std::int16_t>(b))) << 16);
+    std::int32_t r;
+    std::memcpy(&r, &v, sizeof r);
+    return r;
+}
+
+}  // namespace detail
+
+/// Portable references: the definition every other version must reproduce.
+namespace scalar {
+
+/// acc[o] = sum over k < count of qx[k] * table[idx[k] * stride + o], for
+/// o < padded, in int32 (exact). `qx == nullptr` means every multiplier is
+/// 1. Requires count <= max_i32_inputs and padded a multiple of row_align.
+template <class Index>
+inline void gather_i32(const std::int8_t* table, std::size_t stride, const Index* idx, const std::int8_t* qx,
+                       std::size_t count, std::size_t padded, std::int32_t* acc) noexcept {
+    for (std::size_t o = 0; o < padded; ++o) acc[o] = 0;
+    for (std::size_t k = 0; k < count; ++k) {
+        const std::int8_t* r = table + static_cast<std::size_t>(idx[k]) * stride;
+        const std::int32_t m = qx ? qx[k] : 1;
+        for (std::size_t o = 0; o < padded; ++o) acc[o] += m * static_cast<std::int32_t>(r[o]);
+    }
+}
+
+/// acc[o] = sum over k < count, in order, of v[k] * table[idx[k] * stride + o]
+/// for o < padded, accumulated in A (weight-only kernel).
+template <class Index, class A>
+inline void gather_f(const std::int8_t* table, std::size_t stride, const Index* idx, const A* v, std::size_t count,
+                     std::size_t padded, A* acc) noexcept {
+    for (std::size_t o = 0; o < padded; ++o) acc[o] = A(0);
+    for (std::size_t k = 0; k < count; ++k) {
+        const std::int8_t* r = table + static_cast<std::size_t>(idx[k]) * stride;
+        const A m = v[k];
+        for (std::size_t o = 0; o < padded; ++o) acc[o] += m * static_cast<A>(r[o]);
+    }
+}
+
+inline constexpr const char* name = "scalar";
+
+}  // namespace scalar
+
+#if defined(__SSE2__)
+/// SSE2 versions (every x86-64 CPU).
+namespace sse2 {
+
+namespace detail {
+
+// 16 outputs of two rows: interleave the rows' bytes, sign-extend to int16
+// pairs (a_o, b_o) and let pmaddwd form a_o * qa + b_o * qb per output.
+inline void step16(__m128i xa, __m128i xb, __m128i m, __m128i* a) noexcept {
+    const __m128i t0 = _mm_unpacklo_epi8(xa, xb), t1 = _mm_unpackhi_epi8(xa, xb);
+    a[0] = _mm_add_epi32(a[0], _mm_madd_epi16(_mm_srai_epi16(_mm_unpacklo_epi8(t0, t0), 8), m));
+    a[1] = _mm_add_epi32(a[1], _mm_madd_epi16(_mm_srai_epi16(_mm_unpackhi_epi8(t0, t0), 8), m));
+    a[2] = _mm_add_epi32(a[2], _mm_madd_epi16(_mm_srai_epi16(_mm_unpacklo_epi8(t1, t1), 8), m));
+    a[3] = _mm_add_epi32(a[3], _mm_madd_epi16(_mm_srai_epi16(_mm_unpackhi_epi8(t1, t1), 8), m));
+}
+
+template <std::size_t W, class Index>
+inline void i32_block(const std::int8_t* table, std::size_t stride, const Index* idx, const std::int8_t* qx,
+                      std::size_t count, std::size_t off, std::int32_t* acc) noexcept {
+    constexpr std::size_t n = W / 16;
+    __m128i a[4 * n];
+    for (auto& x : a) x = _mm_setzero_si128();
+    std::size_t k = 0;
+    for (; k + 2 <= count; k += 2) {
+        const std::int8_t* ra = table + static_cast<std::size_t>(idx[k]) * stride + off;
+        const std::int8_t* rb = table + static_cast<std::size_t>(idx[k + 1]) * stride + off;
+        const __m128i m = _mm_set1_epi32(tiny_ticket::quant::detail::pack_pair(qx ? qx[k] : 1, qx ? qx[k + 1] : 1));
+        for (std::size_t j = 0; j < n; ++j)
+            step16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(ra + 16 * j)),
+                   _mm_loadu_si128(reinterpret_cast<const __m128i*>(rb + 16 * j)), m, a + 4 * j);
+    }
+    if (k < count) {
+        const std::int8_t* ra = table + static_cast<std::size_t>(idx[k]) * stride + off;
+        const __m128i m = _mm_set1_epi32(tiny_ticket::quant::detail::pack_pair(qx ? qx[k] : 1, 0));
+        for (std::size_t j = 0; j < n; ++j)
+            step16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(ra + 16 * j)), _mm_setzero_si128(), m, a + 4 * j);
+    }
+    for (std::size_t j = 0; j < 4 * n; ++j) _mm_storeu_si128(reinterpret_cast<__m128i*>(acc + off + 4 * j), a[j]);
+}
+
+template <std::size_t W, class Index>
+inline void f_block(const std::int8_t* table, std::size_t stride, const Index* idx, const float* v, std::size_t count,
+                    std::size_t off, float* acc) noexcept {
+    constexpr std::size_t n = W / 16;
+    __m128 a[4 * n];
+    for (auto& x : a) x = _mm_setzero_ps();
+    for (std::size_t k = 0; k < count; ++k) {
+        const std::int8_t* r = table + static_cast<std::size_t>(idx[k]) * stride + off;
+        const __m128 m = _mm_set1_ps(v[k]);
+        for (std::size_t j = 0; j < n; ++j) {
+            const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(r + 16 * j));
+            const __m128i s0 = _mm_srai_epi16(_mm_unpacklo_epi8(x, x), 8), s1 = _mm_srai_epi16(_mm_unpackhi_epi8(x, x), 8);
+            const __m128i w[4] = {_mm_srai_epi32(_mm_unpacklo_epi16(s0, s0), 16), _mm_srai_epi32(_mm_unpackhi_epi16(s0, s0), 16),
+                                  _mm_srai_epi32(_mm_unpacklo_epi16(s1, s1), 16), _mm_srai_epi32(_mm_unpackhi_epi16(s1, s1), 16)};
+            for (std::size_t q = 0; q < 4; ++q)
+                a[4 * j + q] = _mm_add_ps(a[4 * j + q], _mm_mul_ps(m, _mm_cvtepi32_ps(w[q])));
+        }
+    }
+    for (std::size_t j = 0; j < 4 * n; ++j) _mm_storeu_ps(acc + off + 4 * j, a[j]);
+}
+
+}  // namespace detail
+
+/// Same contract as scalar::gather_i32; bit-identical results.
+template <class Index>
+inline void gather_i32(const std::int8_t* table, std::size_t stride, const Index* idx, const std::int8_t* qx,
+                       std::size_t count, std::size_t padded, std::int32_t* acc) noexcept {
+    tiny_ticket::quant::detail::for_blocks<32, 16>(padded, [&](auto w, std::size_t o) {
+        detail::i32_block<decltype(w)::value>(table, stride, idx, qx, count, o, acc);
+    });
+}
+
+/// Same contract as scalar::gather_f for float (mul then add, as the scalar
+/// loop; identical to it unless the compiler contracts that loop into FMA).
+template <class Index>
+inline void gather_f(const std::int8_t* table, std::size_t stride, const Index* idx, const float* v, std::size_t count,
+                     std::size_t padded, float* acc) noexcept {
+    tiny_ticket::quant::detail::for_blocks<32, 16>(padded, [&](auto w, std::size_t o) {
+        detail::f_block<decltype(w)::value>(table, stride, idx, v, count, o, acc);
+    });
+}
+template <class Index>
+inline void gather_f(const std::int8_t* table, std::size_t stride, const Index* idx, const double* v, std::size_t count,
+                     std::size_t padded, double* acc) noexcept {
+    scalar::gather_f(table, stride, idx, v, count, padded, acc);
+}
+
+inline constexpr const char* name = "sse2";
+
+}  // namespace sse2
+#endif
+
+#if defined(__AVX2__)
+/// AVX2 versions (compiled when the build targets AVX2, e.g. -mavx2 -mfma).
+namespace avx2 {
+
+namespace detail {
+
+template <std::size_t W, class Index>
+inline void i32_block(const std::int8_t* table, std::size_t stride, const Index* idx, const std::int8_t* qx,
+                      std::size_t count, std::size_t off, std::int32_t* acc) noexcept {
+    constexpr std::size_t n = W / 16;
+    __m256i a[2 * n];
+    for (auto& x : a) x = _mm256_setzero_si256();
+    auto step = [&a](__m128i xa, __m128i xb, __m256i m, std::size_t j) {
+        const __m256i lo = _mm256_cvtepi8_epi16(_mm_unpacklo_epi8(xa, xb));
+        const __m256i hi = _mm256_cvtepi8_epi16(_mm_unpackhi_epi8(xa, xb));
+        a[2 * j] = _mm256_add_epi32(a[2 * j], _mm256_madd_epi16(lo, m));
+        a[2 * j + 1] = _mm256_add_epi32(a[2 * j + 1], _mm256_madd_epi16(hi, m));
+    };
+    std::size_t k = 0;
+    for (; k + 2 <= count; k += 2) {
+        const std::int8_t* ra = table + static_cast<std::size_t>(idx[k]) * stride + off;
+        const std::int8_t* rb = table + static_cast<std::size_t>(idx[k + 1]) * stride + off;
+        const __m256i m = _mm256_set1_epi32(tiny_ticket::quant::detail::pack_pair(qx ? qx[k] : 1, qx ? qx[k + 1] : 1));
+        for (std::size_t j = 0; j < n; ++j)
+            step(_mm_loadu_si128(reinterpret_cast<const __m128i*>(ra + 16 * j)),
+                 _mm_loadu_si128(reinterpret_cast<const __m128i*>(rb + 16 * j)), m, j);
+    }
+    if (k < count) {
+        const std::int8_t* ra = table + static_cast<std::size_t>(idx[k]) * stride + off;
+        const __m256i m = _mm256_set1_epi32(tiny_ticket::quant::detail::pack_pair(qx ? qx[k] : 1, 0));
+        for (std::size_t j = 0; j < n; ++j)
+            step(_mm_loadu_si128(reinterpret_cast<const __m128i*>(ra + 16 * j)), _mm_setzero_si128(), m, j);
+    }
+    for (std::size_t j = 0; j < 2 * n; ++j) _mm256_storeu_si256(reinterpret_cast<__m256i*>(acc + off + 8 * j), a[j]);
+}
+
+template <std::size_t W, class Index>
+inline void f_block(const std::int8_t* table, std::size_t stride, const Index* idx, const float* v, std::size_t count,
+                    std::size_t off, float* acc) noexcept {
+    constexpr std::size_t n = W / 8;
+    __m256 a[n];
+    for (auto& x : a) x = _mm256_setzero_ps();
+    for (std::size_t k = 0; k < count; ++k) {
+        const std::int8_t* r = table + static_cast<std::size_t>(idx[k]) * stride + off;
+        const __m256 m = _mm256_set1_ps(v[k]);
+        for (std::size_t j = 0; j < n; ++j) {
+            const __m256 w = _mm256_cvtepi32_ps(
+                _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(r + 8 * j))));
+#if defined(__FMA__)
+            a[j] = _mm256_fmadd_ps(m, w, a[j]);
+#else
+            a[j] = _mm256_add_ps(a[j], _mm256_mul_ps(m, w));
+#endif
+        }
+    }
+    for (std::size_t j = 0; j < n; ++j) _mm256_storeu_ps(acc + off + 8 * j, a[j]);
+}
+
+}  // namespace detail
+
+/// Same contract as scalar::gather_i32; bit-identical results.
+template <class Index>
+inline void gather_i32(const std::int8_t* table, std::size_t stride, const Index* idx, const std::int8_t* qx,
+                       std::size_t count, std::size_t padded, std::int32_t* acc) noexcept {
+    tiny_ticket::quant::detail::for_blocks<64, 16>(padded, [&](auto w, std::size_t o) {
+        detail::i32_block<decltype(w)::value>(table, stride, idx, qx, count, o, acc);
+    });
+}
+
+/// Same contract as scalar::gather_f for float, with fused multiply-add when
+/// the build targets FMA (then equal to the reference up to rounding).
+template <class Index>
+inline void gather_f(const std::int8_t* table, std::size_t stride, const Index* idx, const float* v, std::size_t count,
+                     std::size_t padded, float* acc) noexcept {
+    tiny_ticket::quant::detail::for_blocks<64, 16>(padded, [&](auto w, std::size_t o) {
+        detail::f_block<decltype(w)::value>(table, stride, idx, v, count, o, acc);
+    });
+}
+template <class Index>
+inline void gather_f(const std::int8_t* table, std::size_t stride, const Index* idx, const double* v, std::size_t count,
+                     std::size_t padded, double* acc) noexcept {
+    scalar::gather_f(table, stride, idx, v, count, padded, acc);
+}
+
+inline constexpr const char* name = "avx2";
+
+}  // namespace avx2
+#endif
+
+/// The kernels this build uses: the widest instruction set it targets.
+#if defined(__AVX2__)
+namespace active = avx2;
+#elif defined(__SSE2__)
+namespace active = sse2;
+#else
+namespace active = scalar;
+#endif
+
+}  // namespace tiny_ticket::quant
