@@ -59,12 +59,14 @@ inline void read_mode_l2(const json& g, const std::string& p, count_mode& mode, 
     if (const json* l = optional_field(g, "l2", p)) l2 = get_bool(*l, p + "/l2");
 }
 
+// `q` non-null: a quantized artifact, whose weights go to `*q` as int8.
 template <class T>
-dense_spec<T> read_dense(const json& j, const std::string& p, const load_options& lim) {
+dense_spec<T> read_dense(const json& j, const std::string& p, const load_options& lim, int8_rows* q = nullptr) {
     dense_spec<T> d;
     d.in = static_cast<std::size_t>(get_uint(field(j, "in", p), p + "/in", lim.max_tensor_elements));
     d.out = static_cast<std::size_t>(get_uint(field(j, "out", p), p + "/out", lim.max_width));
-    d.weights = get_tensor<T>(field(j, "weights", p), p + "/weights", d.out, d.in, lim);
+    if (q) *q = get_int8_rows(field(j, "weights", p), p + "/weights", d.out, d.in, lim);
+    else d.weights = get_tensor<T>(field(j, "weights", p), p + "/weights", d.out, d.in, lim);
     d.bias = get_tensor<T>(field(j, "bias", p), p + "/bias", d.out, 1, lim);
     return d;
 }
@@ -112,6 +114,14 @@ basic_model<T> native_model(const json& root, const load_options& lim) {
     if (ver < 1) throw artifact_error(errc::version, "/version", "expected version >= 1, got " + std::to_string(ver));
     if (const json* v = optional_field(root, "producer", "")) m.producer = get_string(*v, "/producer");
     if (const json* v = optional_field(root, "normalizer", "")) m.normalizer = read_normalizer(*v, "/normalizer", lim);
+    auto& qw = m.quantized;
+    if (const json* q = optional_field(root, "quantization", "")) {
+        const std::string s = get_string(field(*q, "mode", "/quantization"), "/quantization/mode");
+        if (s == "weight-only") qw.mode = quant_mode::weight_only;
+        else if (s == "full") qw.mode = quant_mode::full;
+        else throw artifact_error(errc::value, "/quantization/mode", "expected \"weight-only\" or \"full\", got \"" + s + "\"");
+    }
+    const bool quant = qw.active();
 
     const json& f = field(root, "features", "");
     auto& fs = m.features;
@@ -154,7 +164,8 @@ basic_model<T> native_model(const json& root, const load_options& lim) {
                                                                   std::to_string(e.vocab.size()) + ", got " + std::to_string(u));
             e.unk = static_cast<std::int32_t>(u);
         }
-        e.weights = get_tensor<T>(field(*g, "weights", p), p + "/weights", e.vocab.size(), e.dim, lim);
+        if (quant) qw.embedding = get_int8_rows(field(*g, "weights", p), p + "/weights", e.vocab.size(), e.dim, lim);
+        else e.weights = get_tensor<T>(field(*g, "weights", p), p + "/weights", e.vocab.size(), e.dim, lim);
     }
 
     const json& trunk = field(root, "trunk", "");
@@ -163,7 +174,8 @@ basic_model<T> native_model(const json& root, const load_options& lim) {
     for (std::size_t l = 0; l < trunk.size(); ++l) {
         const std::string p = "/trunk/" + std::to_string(l);
         const std::string type = get_string(field(trunk[l], "type", p), p + "/type");
-        if (type == "dense") m.trunk.emplace_back(read_dense<T>(trunk[l], p, lim));
+        if (quant) qw.trunk.emplace_back();
+        if (type == "dense") m.trunk.emplace_back(read_dense<T>(trunk[l], p, lim, quant ? &qw.trunk.back() : nullptr));
         else if (type == "relu") m.trunk.emplace_back(relu_spec{});
         else throw artifact_error(errc::value, p + "/type", "expected \"dense\" or \"relu\", got \"" + type + "\"");
     }
@@ -181,7 +193,8 @@ basic_model<T> native_model(const json& root, const load_options& lim) {
         else if (kind == "sigmoid") hs.kind = head_kind::sigmoid;
         else throw artifact_error(errc::value, p + "/kind", "expected \"softmax\" or \"sigmoid\", got \"" + kind + "\"");
         hs.labels = get_strings(field(heads[h], "labels", p), p + "/labels", lim.max_labels);
-        hs.layer = read_dense<T>(heads[h], p, lim);
+        if (quant) qw.heads.emplace_back();
+        hs.layer = read_dense<T>(heads[h], p, lim, quant ? &qw.heads.back() : nullptr);
         if (const json* r = optional_field(heads[h], "review", p)) {
             const std::string rp = p + "/review";
             if (const json* v = optional_field(*r, "min_confidence", rp)) hs.review.min_confidence = get_number(*v, rp + "/min_confidence");
@@ -237,9 +250,28 @@ json write_tensor(const std::vector<T>& v, std::size_t rows, std::size_t cols, c
                 {"base64", base64_encode(bytes.data(), bytes.size())}};
 }
 
+// int8 values are always a base64 blob (there is no int array form); the
+// scales follow the weight encoding, as f32 whatever the model's type.
+inline json write_int8(const int8_rows& q, const save_options& opt) {
+    json scale;
+    if (opt.weights == weight_encoding::arrays) {
+        scale = json::array();
+        for (float x : q.scale) scale.push_back(static_cast<double>(x));
+    } else {
+        std::string bytes;
+        bytes.reserve(q.scale.size() * 4);
+        for (float x : q.scale) store_le<float>(bytes, x);
+        scale = json{{"dtype", "f32"}, {"shape", {q.rows}}, {"base64", base64_encode(bytes.data(), bytes.size())}};
+    }
+    return json{{"dtype", "i8"},
+                {"shape", {q.rows, q.cols}},
+                {"base64", base64_encode(q.q.data(), q.q.size())},
+                {"scale", scale}};
+}
+
 template <class T>
-json write_dense(const dense_spec<T>& d, const save_options& opt) {
-    return json{{"in", d.in}, {"out", d.out}, {"weights", write_tensor(d.weights, d.out, d.in, opt)},
+json write_dense(const dense_spec<T>& d, const save_options& opt, const int8_rows* q = nullptr) {
+    return json{{"in", d.in}, {"out", d.out}, {"weights", q ? write_int8(*q, opt) : write_tensor(d.weights, d.out, d.in, opt)},
                 {"bias", write_tensor(d.bias, d.out, std::size_t(1), opt)}};
 }
 
@@ -254,6 +286,8 @@ json model_to_json(const basic_model<T>& m, const save_options& opt) {
     root["normalizer"] = {{"lowercase", m.normalizer.lowercase}, {"url_token", m.normalizer.url_token},
                           {"email_token", m.normalizer.email_token}, {"number_token", m.normalizer.number_token},
                           {"max_repeat", m.normalizer.max_repeat}, {"lexicon", lex}};
+    const bool quant = m.quantized.active();
+    if (quant) root["quantization"] = {{"mode", to_string(m.quantized.mode)}};
     const auto& f = m.features;
     json fj = json::object();
     fj["bow"] = {{"mode", to_string(f.bow.mode)}, {"l2", f.bow.l2}, {"vocab", f.bow.vocab}};
@@ -268,12 +302,13 @@ json model_to_json(const basic_model<T>& m, const save_options& opt) {
     if (f.embedding.dim > 0)
         fj["embedding"] = {{"dim", f.embedding.dim}, {"max_tokens", f.embedding.max_tokens}, {"unk", f.embedding.unk},
                            {"vocab", f.embedding.vocab},
-                           {"weights", write_tensor(f.embedding.weights, f.embedding.vocab.size(), f.embedding.dim, opt)}};
+                           {"weights", quant ? write_int8(m.quantized.embedding, opt)
+                                             : write_tensor(f.embedding.weights, f.embedding.vocab.size(), f.embedding.dim, opt)}};
     root["features"] = fj;
     json trunk = json::array();
-    for (const auto& l : m.trunk) {
-        if (const auto* d = std::get_if<dense_spec<T>>(&l)) {
-            json dj = write_dense(*d, opt);
+    for (std::size_t l = 0; l < m.trunk.size(); ++l) {
+        if (const auto* d = std::get_if<dense_spec<T>>(&m.trunk[l])) {
+            json dj = write_dense(*d, opt, quant ? &m.quantized.trunk[l] : nullptr);
             dj["type"] = "dense";
             trunk.push_back(dj);
         } else {
@@ -282,8 +317,9 @@ json model_to_json(const basic_model<T>& m, const save_options& opt) {
     }
     root["trunk"] = trunk;
     json heads = json::array();
-    for (const auto& h : m.heads) {
-        json hj = write_dense(h.layer, opt);
+    for (std::size_t i = 0; i < m.heads.size(); ++i) {
+        const auto& h = m.heads[i];
+        json hj = write_dense(h.layer, opt, quant ? &m.quantized.heads[i] : nullptr);
         hj["name"] = h.name;
         hj["kind"] = h.kind == head_kind::softmax ? "softmax" : "sigmoid";
         hj["labels"] = h.labels;
@@ -333,9 +369,21 @@ basic_model<T> model_from_json(const json& root, const load_options& lim) {
     return m;
 }
 
-inline json parse_json(std::string_view text, const load_options& lim) {
-    check_json_depth(text, lim.max_json_depth);
+// With `blobs`, long weight blobs are cut out before parsing (cut_blobs) and
+// the DOM names them; resolve them inside a blob_scope over `blobs`.
+inline json parse_json(std::string_view text, const load_options& lim, blob_table* blobs = nullptr) {
+    std::string cut;
+    if (blobs) cut = cut_blobs(text, lim.max_json_depth, *blobs);
+    else check_json_depth(text, lim.max_json_depth);
     try {
+        if (!cut.empty()) {
+            try {
+                return json::parse(cut.begin(), cut.end());
+            } catch (const json::exception&) {
+                // Reparsed below, so the error gives byte offsets of the file itself.
+                blobs->blobs.clear();
+            }
+        }
         return json::parse(text.begin(), text.end());
     } catch (const json::parse_error& e) {
         throw artifact_error(errc::parse, "", std::string("invalid JSON at byte ") + std::to_string(e.byte) + ": " + e.what());
@@ -379,7 +427,9 @@ basic_model<T> load_model_from_string(std::string_view json_text, const load_opt
         throw artifact_error(errc::limit, "", "artifact is " + std::to_string(json_text.size()) + " bytes, limit is " +
                                                   std::to_string(opt.max_file_bytes));
     // The DOM costs ~10x the file; it dies at the end of this scope.
-    const auto root = detail::parse_json(json_text, opt);
+    detail::blob_table blobs;
+    const auto root = detail::parse_json(json_text, opt, &blobs);
+    const detail::blob_scope scope(blobs);
     return detail::model_from_json<T>(root, opt);
 }
 

@@ -44,43 +44,77 @@ inline long long base64_decoded_size(std::string_view s) noexcept {
 /// Strict RFC 4648 decoding (padding required, no whitespace). On failure
 /// returns false and sets `bad_at` to the offending character's offset.
 inline bool base64_decode(std::string_view s, std::vector<unsigned char>& out, std::size_t& bad_at) {
+    // 0xFF: not in the alphabet ('=' included: it is handled in the last quad).
+    struct table {
+        unsigned char v[256];
+        constexpr table() : v() {
+            for (int i = 0; i < 256; ++i) v[i] = 0xFF;
+            for (int i = 0; i < 26; ++i) {
+                v['A' + i] = static_cast<unsigned char>(i);
+                v['a' + i] = static_cast<unsigned char>(i + 26);
+            }
+            for (int i = 0; i < 10; ++i) v['0' + i] = static_cast<unsigned char>(i + 52);
+            v[static_cast<unsigned char>('+')] = 62;
+            v[static_cast<unsigned char>('/')] = 63;
+        }
+    };
+    static constexpr table tbl{};
     auto val = [](char c) -> int {
-        if (c >= 'A' && c <= 'Z') return c - 'A';
-        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-        if (c >= '0' && c <= '9') return c - '0' + 52;
-        if (c == '+') return 62;
-        if (c == '/') return 63;
-        return -1;
+        const unsigned char x = tbl.v[static_cast<unsigned char>(c)];
+        return x == 0xFF ? -1 : x;
     };
     out.clear();
     if (s.size() % 4 != 0) {
         bad_at = s.size();
         return false;
     }
-    out.reserve(s.size() / 4 * 3);
-    for (std::size_t i = 0; i < s.size(); i += 4) {
-        int v[4];
-        int pad = 0;
-        for (int k = 0; k < 4; ++k) {
-            const char c = s[i + static_cast<std::size_t>(k)];
-            const bool last_quad = i + 4 == s.size();
-            if (c == '=' && last_quad && k >= 2 && (k == 3 || s[i + 3] == '=')) {
-                v[k] = 0;
-                ++pad;
-                continue;
-            }
-            v[k] = val(c);
-            if (v[k] < 0 || pad) {
-                bad_at = i + static_cast<std::size_t>(k);
-                return false;
-            }
+    if (s.empty()) return true;
+    // Weights are megabytes of base64: every quad but the last (the only one
+    // that may hold padding) is decoded with one validity test per quad,
+    // straight into the sized buffer.
+    out.resize(s.size() / 4 * 3);
+    unsigned char* o = out.data();
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const std::size_t full = s.size() - 4;
+    for (std::size_t i = 0; i < full; i += 4) {
+        const unsigned a = tbl.v[p[i]], b = tbl.v[p[i + 1]], c = tbl.v[p[i + 2]], d = tbl.v[p[i + 3]];
+        if ((a | b | c | d) & 0x80) {
+            for (std::size_t k = 0;; ++k)
+                if (tbl.v[p[i + k]] == 0xFF) {
+                    bad_at = i + k;
+                    out.resize(static_cast<std::size_t>(o - out.data()));
+                    return false;
+                }
         }
-        const std::uint32_t x = (std::uint32_t(v[0]) << 18) | (std::uint32_t(v[1]) << 12) | (std::uint32_t(v[2]) << 6) |
-                                std::uint32_t(v[3]);
-        out.push_back(static_cast<unsigned char>(x >> 16));
-        if (pad < 2) out.push_back(static_cast<unsigned char>((x >> 8) & 0xFF));
-        if (pad < 1) out.push_back(static_cast<unsigned char>(x & 0xFF));
+        const std::uint32_t x = (a << 18) | (b << 12) | (c << 6) | d;
+        o[0] = static_cast<unsigned char>(x >> 16);
+        o[1] = static_cast<unsigned char>((x >> 8) & 0xFF);
+        o[2] = static_cast<unsigned char>(x & 0xFF);
+        o += 3;
     }
+    const std::size_t i = full;
+    int v[4];
+    int pad = 0;
+    for (int k = 0; k < 4; ++k) {
+        const char c = s[i + static_cast<std::size_t>(k)];
+        if (c == '=' && k >= 2 && (k == 3 || s[i + 3] == '=')) {
+            v[k] = 0;
+            ++pad;
+            continue;
+        }
+        v[k] = val(c);
+        if (v[k] < 0 || pad) {
+            bad_at = i + static_cast<std::size_t>(k);
+            out.resize(static_cast<std::size_t>(o - out.data()));
+            return false;
+        }
+    }
+    const std::uint32_t x = (std::uint32_t(v[0]) << 18) | (std::uint32_t(v[1]) << 12) | (std::uint32_t(v[2]) << 6) |
+                            std::uint32_t(v[3]);
+    *o++ = static_cast<unsigned char>(x >> 16);
+    if (pad < 2) *o++ = static_cast<unsigned char>((x >> 8) & 0xFF);
+    if (pad < 1) *o++ = static_cast<unsigned char>(x & 0xFF);
+    out.resize(static_cast<std::size_t>(o - out.data()));
     return true;
 }
 

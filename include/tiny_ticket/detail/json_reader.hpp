@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../error.hpp"
+#include "../quant/format.hpp"
 #include "base64.hpp"
 
 namespace tiny_ticket {
@@ -102,9 +103,50 @@ inline const json* optional_field(const json& obj, const char* key, const std::s
     return it == obj.end() || it->is_null() ? nullptr : &*it;
 }
 
+/// Base64 payloads of weight tensors cut out of an artifact's text before
+/// the DOM parse (see cut_blobs): views into that text.
+struct blob_table {
+    std::vector<std::string_view> blobs;
+};
+
+inline const blob_table*& active_blobs() noexcept {
+    thread_local const blob_table* table = nullptr;
+    return table;
+}
+
+/// Makes `t` the table that get_string and decode_blob resolve cut blobs
+/// against, on this thread, until the scope ends.
+class blob_scope {
+public:
+    explicit blob_scope(const blob_table& t) noexcept : prev_(active_blobs()) { active_blobs() = &t; }
+    ~blob_scope() { active_blobs() = prev_; }
+    blob_scope(const blob_scope&) = delete;
+    blob_scope& operator=(const blob_scope&) = delete;
+
+private:
+    const blob_table* prev_;
+};
+
+// A cut blob stands in the DOM as the string "\u0001<index>". cut_blobs cuts
+// nothing from a text that spells \u0001 itself, so a file cannot forge one.
+inline constexpr char blob_mark = '\x01';
+
+/// The text a DOM string stands for: itself, or the cut blob it names.
+inline std::string_view resolve_blob(const std::string& s) noexcept {
+    const blob_table* t = active_blobs();
+    if (!t || s.size() < 2 || s[0] != blob_mark) return s;
+    std::size_t i = 0;
+    for (std::size_t k = 1; k < s.size(); ++k) {
+        if (s[k] < '0' || s[k] > '9') return s;
+        i = i * 10 + static_cast<std::size_t>(s[k] - '0');
+        if (i >= t->blobs.size()) return s;
+    }
+    return t->blobs[i];
+}
+
 inline std::string get_string(const json& j, const std::string& path) {
     if (!j.is_string()) type_error(j, path, "a string");
-    return j.get<std::string>();
+    return std::string(resolve_blob(j.get_ref<const std::string&>()));
 }
 
 inline bool get_bool(const json& j, const std::string& path) {
@@ -166,7 +208,8 @@ void store_le(std::string& out, U v) {
 }
 
 inline std::vector<unsigned char> decode_blob(const json& j, const std::string& path, std::size_t expected_bytes) {
-    const std::string s = get_string(j, path);
+    if (!j.is_string()) type_error(j, path, "a string");
+    const std::string_view s = resolve_blob(j.get_ref<const std::string&>());
     const long long n = base64_decoded_size(s);
     if (n < 0)
         throw artifact_error(errc::base64, path, "expected base64 text whose length is a multiple of 4, got " +
@@ -203,6 +246,90 @@ inline void check_json_depth(std::string_view text, std::size_t max_depth) {
             --depth;
         }
     }
+}
+
+/// Throws like check_json_depth, and in the same scan cuts long string values
+/// of "base64" keys out of `text`: the DOM parser copies strings a byte at a
+/// time, which made weight blobs most of an artifact's load time. Returns the
+/// text to parse instead (empty: parse `text` itself) and fills `t` with views
+/// into `text`, which must outlive the parsed DOM's use. Nothing under the
+/// top-level "metrics" (free-form, kept verbatim) is cut, nor any string with
+/// escapes. Allocates.
+inline std::string cut_blobs(std::string_view text, std::size_t max_depth, blob_table& t) {
+    constexpr std::size_t min_blob = 1024;
+    std::vector<std::pair<std::size_t, std::size_t>> cuts;  // opening and closing quote
+    const char* const b = text.data();
+    const std::size_t n = text.size();
+    auto space = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
+    std::size_t depth = 0, removed = 0;
+    bool forged = false, base64_value = false, in_metrics = false;
+    for (std::size_t i = 0; i < n;) {
+        const char c = text[i];
+        if (c != '"') {
+            if (c == '[' || c == '{') {
+                if (++depth > max_depth)
+                    throw artifact_error(errc::limit, "", "expected JSON nested at most " + std::to_string(max_depth) +
+                                                              " levels deep, got deeper at byte " + std::to_string(i));
+            } else if ((c == ']' || c == '}') && depth > 0) {
+                --depth;
+            }
+            if (!space(c)) base64_value = false;
+            ++i;
+            continue;
+        }
+        const std::size_t open = i;
+        std::size_t close = i + 1;
+        bool escaped = false;
+        while (close < n) {
+            const void* q = std::memchr(b + close, '"', n - close);
+            const std::size_t end = q ? static_cast<std::size_t>(static_cast<const char*>(q) - b) : n;
+            const void* bs = std::memchr(b + close, '\\', end - close);
+            if (!bs) {
+                close = end;
+                break;
+            }
+            escaped = true;
+            const auto e = static_cast<std::size_t>(static_cast<const char*>(bs) - b);
+            if (text.compare(e, 6, "\\u0001") == 0) forged = true;
+            close = e + 2;
+        }
+        if (close >= n) break;  // unterminated: the parser reports it
+        const std::string_view s = text.substr(open + 1, close - open - 1);
+        std::size_t k = close + 1;
+        while (k < n && space(text[k])) ++k;
+        if (k < n && text[k] == ':') {
+            if (depth == 1) in_metrics = escaped || s == "metrics";
+            base64_value = !escaped && s == "base64";
+            i = k + 1;
+            continue;
+        }
+        if (base64_value && !escaped && !in_metrics && s.size() >= min_blob) {
+            // Only printable ASCII: anything else (control bytes, bad UTF-8)
+            // must still reach the parser, which rejects or checks it.
+            unsigned bad = 0;
+            for (const char ch : s) bad |= static_cast<unsigned char>(ch - 0x20) >= 0x5F;
+            if (!bad) {
+                cuts.emplace_back(open, close);
+                removed += s.size();
+            }
+        }
+        base64_value = false;
+        i = close + 1;
+    }
+    if (forged || cuts.empty()) return {};
+    std::string out;
+    out.reserve(n - removed + cuts.size() * 16);
+    std::size_t pos = 0;
+    t.blobs.clear();
+    for (const auto& [open, close] : cuts) {
+        out.append(b + pos, open + 1 - pos);
+        out += "\\u0001";
+        out += std::to_string(t.blobs.size());
+        t.blobs.push_back(text.substr(open + 1, close - open - 1));
+        pos = close;
+    }
+    out.append(b + pos, n - pos);
+    return out;
 }
 
 /// A placeholder token (`<url>`, `<num>`...): empty, or one word of letters
@@ -364,6 +491,48 @@ std::vector<T> get_tensor(const json& j, const std::string& path, std::size_t ro
     } else {
         throw artifact_error(errc::value, path + "/dtype", "expected \"f32\", \"f64\" or \"i8\", got \"" + dtype + "\"");
     }
+    return out;
+}
+
+/// Reads an int8 tensor of a quantized artifact as int8 without a float
+/// copy: `{"dtype": "i8", "shape": [rows, cols], "base64": ..., "scale": <tensor
+/// of rows floats>}`, values in [-127, 127].
+inline int8_rows get_int8_rows(const json& j, const std::string& path, std::size_t rows, std::size_t cols,
+                               const load_options& lim) {
+    const std::size_t n = rows * cols;
+    if (cols != 0 && (n / cols != rows || n > lim.max_tensor_elements))
+        throw artifact_error(errc::limit, path, "expected at most " + std::to_string(lim.max_tensor_elements) +
+                                                    " values, declared " + std::to_string(rows) + "x" +
+                                                    std::to_string(cols));
+    if (!j.is_object()) type_error(j, path, "an int8 tensor object (a quantized artifact has no float weights)");
+    const std::string dtype = get_string(field(j, "dtype", path), path + "/dtype");
+    if (dtype != "i8")
+        throw artifact_error(errc::value, path + "/dtype", "expected \"i8\" in a quantized artifact, got \"" + dtype + "\"");
+    if (const json* shape = optional_field(j, "shape", path)) {
+        const std::string sp = path + "/shape";
+        if (!shape->is_array() || shape->size() != 2) type_error(*shape, sp, "an array of 2 integers");
+        const auto r = get_uint((*shape)[0], sp + "/0", lim.max_tensor_elements);
+        const auto c = get_uint((*shape)[1], sp + "/1", lim.max_tensor_elements);
+        if (r != rows || c != cols)
+            throw artifact_error(errc::shape, sp, "expected [" + std::to_string(rows) + ", " + std::to_string(cols) +
+                                                      "], got " + shape->dump());
+    }
+    const std::string bp = path + "/base64";
+    const auto bytes = decode_blob(field(j, "base64", path), bp, n);
+    int8_rows out;
+    out.rows = rows;
+    out.cols = cols;
+    out.scale = get_tensor<float>(field(j, "scale", path), path + "/scale", rows, 1, lim);
+    out.q.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        out.q[i] = static_cast<std::int8_t>(static_cast<signed char>(bytes[i]));
+        if (out.q[i] == -128)
+            throw artifact_error(errc::value, bp, "expected int8 values in [-127, 127], got -128 at index " + std::to_string(i));
+    }
+    for (std::size_t r = 0; r < rows; ++r)
+        if (!std::isfinite(out.scale[r]))
+            throw artifact_error(errc::value, path + "/scale/" + std::to_string(r), "expected a finite number, got " +
+                                                                                       std::to_string(out.scale[r]));
     return out;
 }
 
