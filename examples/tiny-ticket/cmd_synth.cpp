@@ -47,7 +47,8 @@ int run_synth(const std::vector<std::string>& argv) {
 
 const cli::registrar reg("synth", "generate a labelled synthetic ticket corpus (JSONL)",
                          "tiny-ticket synth [--count N] [--seed N] [--hinglish SHARE] [--noise P] [--out FILE]\n"
-                         "  Deterministic for a given seed. Defaults: 12000 tickets, seed 42; stdout without --out.",
+                         "  Deterministic for a given seed. Defaults: 12000 tickets, seed 42, Hinglish share 0.2,\n"
+                         "  noise 0.3; stdout without --out.",
                          run_synth);
 
 }  // namespace

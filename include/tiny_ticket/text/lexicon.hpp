@@ -81,6 +81,27 @@ inline std::vector<std::pair<std::string, std::string>> default_lexicon() {
         {"hv", "have"}, {"pl", "please"}, {"rply", "reply"}, {"idk", "i do not know"},
         {"wtf", "angry"}, {"smh", "disappointed"}, {"lol", "funny"}, {"thru", "through"}, {"tmrw", "tomorrow"},
         {"tmr", "tomorrow"}, {"pkg", "package"}, {"amt", "amount"}, {"info", "information"}, {"pics", "pictures"},
+        {"ppl", "people"}, {"b4", "before"}, {"2day", "today"}, {"2moro", "tomorrow"}, {"2mrw", "tomorrow"},
+        {"gr8", "great"}, {"wud", "would"}, {"shud", "should"}, {"cud", "could"}, {"sry", "sorry"},
+        {"srsly", "seriously"}, {"rly", "really"}, {"pls pls", "please"}, {"asap pls", "urgent please"},
+        {"bday", "birthday"}, {"wid", "with"}, {"dat", "that"}, {"thnk", "thank"}, {"thks", "thanks"},
+        {"recd", "received"}, {"rcvd", "received"}, {"delivd", "delivered"}, {"dlvry", "delivery"},
+        {"subs", "subscription"}, {"pymt", "payment"}, {"pmt", "payment"},
+        // more Hinglish spellings and common verbs
+        {"nahi hua", "not done"}, {"nai hua", "not done"}, {"nhi hua", "not done"},
+        {"kbhi", "ever"}, {"kyunki", "because"}, {"kyuki", "because"}, {"kyoki", "because"},
+        {"paiso", "money"}, {"paisay", "money"},
+        {"milega", "will receive"}, {"milegi", "will receive"}, {"milenge", "will receive"}, {"milta", "receive"},
+        {"bhejo", "send"}, {"bhej do", "please send"}, {"bhej dijiye", "please send"}, {"bhej diya", "sent"},
+        {"bhej diye", "sent"}, {"bataiye", "tell"}, {"batao", "tell"}, {"bata do", "please tell"},
+        {"band karna", "close"}, {"band kar do", "please close"}, {"band kr do", "please close"},
+        {"band krdo", "please close"}, {"band kardo", "please close"}, {"chalu", "working"},
+        {"gayab", "missing"}, {"shikayat", "complaint"}, {"shikayaat", "complaint"},
+        {"dhanyavaad", "thanks"}, {"dhanyawaad", "thanks"}, {"shukriyaa", "thanks"},
+        {"theek", "fine"}, {"thik", "fine"}, {"bohat", "very"}, {"bhut", "very"},
+        {"samaan", "item"}, {"saman", "item"}, {"khana", "food"}, {"ghar", "home"},
+        {"chahta", "want"}, {"chahti", "want"}, {"chahte", "want"},
+        {"ghatia", "bad"}, {"faltu", "bad"},
     };
 }
 

@@ -14,10 +14,43 @@
 
 namespace tiny_ticket::train {
 
+/// How the model's review flags split scored rows: how many a human would
+/// see, and how accurate the rows left to the model are.
+struct review_summary {
+    /// One model head.
+    struct head {
+        std::string name;
+        /// Rows this head flags for review.
+        std::size_t flagged = 0;
+        /// Rows labelled for this head, and those predicted right.
+        std::size_t labelled = 0;
+        std::size_t correct = 0;
+        /// Labelled rows that no head flags, and those predicted right.
+        std::size_t kept = 0;
+        std::size_t kept_correct = 0;
+
+        /// Accuracy on the rows no head flags (0 when there are none).
+        double kept_accuracy() const noexcept {
+            return kept ? static_cast<double>(kept_correct) / static_cast<double>(kept) : 0.0;
+        }
+    };
+    /// Rows scored, and rows at least one head flags.
+    std::size_t rows = 0;
+    std::size_t flagged = 0;
+    std::vector<head> heads;
+
+    /// Share of rows flagged by any head (0 for no rows).
+    double flagged_share() const noexcept {
+        return rows ? static_cast<double>(flagged) / static_cast<double>(rows) : 0.0;
+    }
+};
+
 /// Predictions of a classifier on labelled rows, scored per head.
 template <class T>
 struct evaluation_result {
     evaluation metrics;
+    /// The review flags (thresholds stored in the model) over the same rows.
+    review_summary review;
     /// Per row, per model head: the predicted label index.
     std::vector<std::vector<std::int32_t>> predicted;
     /// Gold labels the model does not know, and heads it does not have.
@@ -77,6 +110,26 @@ evaluation_result<T> evaluate(const basic_classifier<T>& clf, const std::vector<
     for (std::size_t h = 0; h < nh; ++h)
         r.metrics.heads.push_back(compute_head_metrics(clf.head(h).name, clf.head(h).labels, gold[h], pred[h]));
     summarize(r.metrics);
+
+    r.review.rows = rows.size();
+    r.review.heads.resize(nh);
+    for (std::size_t h = 0; h < nh; ++h) r.review.heads[h].name = clf.head(h).name;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const bool any = preds[i].review();
+        r.review.flagged += any ? 1 : 0;
+        for (std::size_t h = 0; h < nh; ++h) {
+            auto& s = r.review.heads[h];
+            s.flagged += preds[i].heads[h].review ? 1 : 0;
+            if (gold[h][i] < 0) continue;
+            const bool right = gold[h][i] == pred[h][i];
+            ++s.labelled;
+            s.correct += right ? 1 : 0;
+            if (!any) {
+                ++s.kept;
+                s.kept_correct += right ? 1 : 0;
+            }
+        }
+    }
     return r;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "compose.hpp"
+#include "crossover.hpp"
 #include "intents.hpp"
 #include "lexicon.hpp"
 #include "noise.hpp"
@@ -328,18 +329,18 @@ inline built_ticket build_ticket(std::uint64_t seed, std::uint64_t index, double
     const std::vector<intent_spec>& all = intents();
     const intent_spec& in = all[r.below(all.size())];
 
-    const std::vector<subtype>& extra = variety_for(in.name);
-    const std::vector<subtype>& angry = angry_variety_for(in.name);
+    // Pools in draw order: template situations, extra variety, topic-crossing
+    // situations, upset cores.
+    const std::vector<subtype>* pools[] = {&in.subtypes, &variety_for(in.name), &crossover_for(in.name),
+                                           &angry_variety_for(in.name)};
     std::vector<unsigned> weights;
-    weights.reserve(in.subtypes.size() + extra.size() + angry.size());
-    for (const subtype& st : in.subtypes) weights.push_back(st.weight);
-    for (const subtype& st : extra) weights.push_back(st.weight);
-    for (const subtype& st : angry) weights.push_back(st.weight);
+    for (const std::vector<subtype>* p : pools)
+        for (const subtype& st : *p) weights.push_back(st.weight);
     std::size_t pick = r.weighted(weights);
-    const bool angry_core = pick >= in.subtypes.size() + extra.size();
-    const subtype& sub = pick < in.subtypes.size()                ? in.subtypes[pick]
-                         : (pick -= in.subtypes.size()) < extra.size() ? extra[pick]
-                                                                     : angry[pick - extra.size()];
+    std::size_t pool = 0;
+    while (pick >= pools[pool]->size()) pick -= pools[pool++]->size();
+    const subtype& sub = (*pools[pool])[pick];
+    const bool angry_core = pool == 3 || (pool == 2 && crossover_is_upset(in.name));
 
     std::size_t candidates[sec::count];
     std::size_t n = 0;
