@@ -9,15 +9,7 @@ set(TINY_TICKET_INSTALL_CMAKEDIR ${CMAKE_INSTALL_DATADIR}/cmake/tiny_ticket CACH
 set(TINY_TICKET_INSTALL_MODELDIR ${CMAKE_INSTALL_DATADIR}/tiny_ticket/models)
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/tiny_ticket DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-# The target's $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}> is empty when
-# it was declared before GNUInstallDirs ran on a first configure; state the
-# installed include path here then, and only then (no duplicate entry).
-get_target_property(tiny_ticket_include_dirs tiny_ticket INTERFACE_INCLUDE_DIRECTORIES)
-if("${tiny_ticket_include_dirs}" MATCHES "INSTALL_INTERFACE:[^>]")
-  install(TARGETS tiny_ticket EXPORT tiny_ticket_targets)
-else()
-  install(TARGETS tiny_ticket EXPORT tiny_ticket_targets INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-endif()
+install(TARGETS tiny_ticket EXPORT tiny_ticket_targets)
 install(EXPORT tiny_ticket_targets NAMESPACE tiny_ticket:: DESTINATION ${TINY_TICKET_INSTALL_CMAKEDIR})
 
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/tiny_ticketConfig.cmake.in

@@ -179,19 +179,5 @@ int run(const std::vector<std::string>& argv) {
 
 int main(int argc, char** argv) {
     std::ios::sync_with_stdio(false);
-    const std::vector<std::string> args(argv + 1, argv + argc);
-    for (const auto& s : args)
-        if (s == "--help" || s == "-h") {
-            std::cout << "usage: " << usage << "\n";
-            return 0;
-        }
-    try {
-        return run(args);
-    } catch (const cli::usage_error& e) {
-        std::cerr << "stream: " << e.what() << "\nusage: " << usage << "\n";
-        return 2;
-    } catch (const std::exception& e) {
-        std::cerr << "stream: " << e.what() << "\n";
-        return 1;
-    }
+    return cli::run_program("stream", usage, argc, argv, run);
 }

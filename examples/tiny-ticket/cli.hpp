@@ -167,4 +167,26 @@ inline std::string dump_line(const nlohmann::json& j) {
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+/// main() of a standalone example program: `--help` anywhere prints the usage
+/// and exits 0; usage errors exit 2 with the usage, anything else exits 1;
+/// messages are prefixed with the program's name.
+inline int run_program(const char* name, const char* usage, int argc, char** argv,
+                       const std::function<int(const std::vector<std::string>&)>& run) {
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    for (const auto& s : args)
+        if (s == "--help" || s == "-h") {
+            std::cout << "usage: " << usage << "\n";
+            return 0;
+        }
+    try {
+        return run(args);
+    } catch (const usage_error& e) {
+        std::cerr << name << ": " << e.what() << "\nusage: " << usage << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << name << ": " << e.what() << "\n";
+        return 1;
+    }
+}
+
 }  // namespace cli
