@@ -118,7 +118,12 @@ int run(const std::string& name, const splits& data, const cli::train_settings& 
     const auto t0 = std::chrono::steady_clock::now();
     const double c0 = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
     auto progress = [&](const tr::epoch_report& e) {
-        std::fprintf(stderr, "  [%s] m%zu%s epoch %zu loss %.4f valid-F1 %.4f acc %.4f %.2fs%s\n", name.c_str(), e.member, e.refit ? " refit" : "", e.epoch,
+        if (e.refit) {  // no validation rows left to score
+            std::fprintf(stderr, "  [%s] m%zu refit epoch %zu loss %.4f %.2fs\n", name.c_str(), e.member, e.epoch,
+                         e.train_loss, e.seconds);
+            return;
+        }
+        std::fprintf(stderr, "  [%s] m%zu epoch %zu loss %.4f valid-F1 %.4f acc %.4f %.2fs%s\n", name.c_str(), e.member, e.epoch,
                      e.train_loss, e.valid_mean_macro_f1, e.valid_accuracy.empty() ? 0.0 : e.valid_accuracy[0].second,
                      e.seconds, e.best ? " *" : "");
     };

@@ -120,8 +120,9 @@ struct train_config {
     std::size_t patience = 10;
     /// After early stopping picked the epoch count, train again from scratch
     /// on training plus validation rows for that many epochs (about twice the
-    /// time; the stored validation metrics are those of the first run).
-    bool refit = false;
+    /// time; the stored validation metrics are those of the first run). On by
+    /// default: the held-out tenth is data the final model should learn from.
+    bool refit = true;
     double label_smoothing = 0;
     class_weighting class_weights = class_weighting::balanced;
 
