@@ -261,6 +261,7 @@ train_config toy_config() {
     c.validation_fraction = 0.2;
     c.seed = 3;
     c.ensemble = 1;  // one network: progress reports come in epoch order
+    c.refit = false;  // and training/validation rows stay apart (the refit has its own test)
     // Few epochs on few rows: a constant rate, not the default decay.
     c.schedule = lr_schedule::constant;
     c.label_smoothing = 0.1;
