@@ -6,11 +6,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "../detail/json_reader.hpp"
 #include "../model.hpp"
+#include "../quant/format.hpp"
 
 namespace tiny_ticket::detail {
 
@@ -50,19 +52,14 @@ inline std::vector<std::string> index_vocab(const json& j, const std::string& p,
     return v;
 }
 
-/// Reference quantization of one row (scale = max|x|/127, or 1 for a zero
-/// row; round half away from zero; clip to ±127), evaluated in float32 as
-/// the reference runtime does, returned dequantized.
+/// Reference quantization of one row (quant::quantize_row: scale =
+/// max|x|/127, round half away from zero, clip to ±127, in float32 as the
+/// reference runtime does), returned dequantized. Allocates one row of int8.
 template <class T>
 void quantize_row_reference(T* row, std::size_t n) {
-    float max_abs = 0;
-    for (std::size_t i = 0; i < n; ++i) max_abs = std::max(max_abs, std::fabs(static_cast<float>(row[i])));
-    const float scale = max_abs == 0 ? 1.0f : max_abs / 127.0f;
-    for (std::size_t i = 0; i < n; ++i) {
-        double q = std::round(static_cast<double>(static_cast<float>(row[i]) / scale));
-        q = std::min(127.0, std::max(-127.0, q));
-        row[i] = static_cast<T>(static_cast<float>(q) * scale);
-    }
+    std::vector<std::int8_t> q(n);
+    const float scale = quant::quantize_row(row, n, q.data());
+    for (std::size_t i = 0; i < n; ++i) row[i] = static_cast<T>(static_cast<float>(q[i]) * scale);
 }
 
 template <class T>
