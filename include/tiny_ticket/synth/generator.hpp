@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "detail/builder.hpp"
-#include "detail/json.hpp"
+#include "../detail/json_string.hpp"
 
 namespace tiny_ticket::synth {
 
@@ -82,12 +82,12 @@ inline void write_jsonl(std::ostream& out, const std::vector<ticket>& tickets) {
     for (const ticket& t : tickets) {
         line.clear();
         line += "{\"text\": ";
-        detail::append_json_string(line, t.text);
+        tiny_ticket::detail::append_json_string(line, t.text);
         for (const auto& kv : t.labels) {
             line += ", ";
-            detail::append_json_string(line, kv.first);
+            tiny_ticket::detail::append_json_string(line, kv.first);
             line += ": ";
-            detail::append_json_string(line, kv.second);
+            tiny_ticket::detail::append_json_string(line, kv.second);
         }
         line += ", \"hinglish\": ";
         line += t.hinglish ? "true" : "false";

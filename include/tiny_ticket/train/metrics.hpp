@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "../detail/json_string.hpp"
+
 namespace tiny_ticket::train {
 
 /// Precision, recall and F1 of one label.
@@ -191,28 +193,6 @@ inline std::string render_table(const evaluation& e, const table_options& opt = 
 
 namespace detail {
 
-inline void json_string(std::string& out, std::string_view s) {
-    out.push_back('"');
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out.push_back(static_cast<char>(c));
-                }
-        }
-    }
-    out.push_back('"');
-}
-
 inline void json_number(std::string& out, double v) {
     if (!std::isfinite(v)) {
         out += "null";
@@ -232,7 +212,7 @@ inline void json_number(std::string& out, double v) {
 /// evaluations give equal text. Allocates.
 inline std::string to_json(const evaluation& e) {
     using detail::json_number;
-    using detail::json_string;
+    const auto json_string = tiny_ticket::detail::append_json_string;
     std::string o = "{\"examples\":" + std::to_string(e.examples) + ",\"mean_accuracy\":";
     json_number(o, e.mean_accuracy);
     o += ",\"mean_macro_f1\":";

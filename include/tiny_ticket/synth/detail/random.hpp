@@ -4,57 +4,30 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../../train/rng.hpp"
+
 namespace tiny_ticket::synth::detail {
 
-/// SplitMix64 step; seeds xoshiro and derives one independent stream per ticket.
-inline std::uint64_t splitmix64(std::uint64_t& state) noexcept {
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
+using train::splitmix64;
 
-/// xoshiro256** with its own range and float mappings. The std distributions
-/// and std::shuffle are implementation-defined, so they would make the corpus
-/// differ between libstdc++, libc++ and MSVC. Not thread-safe; one per ticket.
-class rng {
+/// The library's xoshiro256** generator (train/rng.hpp: its own range and
+/// float mappings, since the std distributions would make the corpus differ
+/// between standard libraries) plus the draws the generator needs. Not
+/// thread-safe; one per ticket.
+class rng : public train::rng {
 public:
-    explicit rng(std::uint64_t seed) noexcept {
-        std::uint64_t s = seed;
-        for (auto& w : s_) w = splitmix64(s);
-    }
+    explicit rng(std::uint64_t seed) noexcept : train::rng(seed) {}
 
-    std::uint64_t next() noexcept {
-        const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-        const std::uint64_t t = s_[1] << 17;
-        s_[2] ^= s_[0];
-        s_[3] ^= s_[1];
-        s_[1] ^= s_[2];
-        s_[0] ^= s_[3];
-        s_[2] ^= t;
-        s_[3] = rotl(s_[3], 45);
-        return result;
-    }
-
-    /// Uniform integer in [0, n); returns 0 for n == 0. Rejection sampling
-    /// removes the modulo bias exactly.
+    /// Uniform integer in [0, n); 0 for n <= 1 without drawing, so a
+    /// one-entry list leaves the stream where it was.
     std::size_t below(std::size_t n) noexcept {
-        if (n <= 1) return 0;
-        const std::uint64_t m = n;
-        const std::uint64_t threshold = (0 - m) % m;
-        for (;;) {
-            const std::uint64_t x = next();
-            if (x >= threshold) return static_cast<std::size_t>(x % m);
-        }
+        return n <= 1 ? 0 : static_cast<std::size_t>(train::rng::below(n));
     }
 
     /// Uniform integer in [lo, hi] (inclusive); requires lo <= hi.
     int between(int lo, int hi) noexcept {
         return lo + static_cast<int>(below(static_cast<std::size_t>(hi - lo) + 1));
     }
-
-    /// Uniform double in [0, 1) from 53 random bits; exact on every IEEE-754 platform.
-    double uniform() noexcept { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 
     /// True with probability p (p <= 0 never, p >= 1 always).
     bool chance(double p) noexcept { return uniform() < p; }
@@ -73,10 +46,6 @@ public:
         }
         return 0;
     }
-
-private:
-    static std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
-    std::uint64_t s_[4];
 };
 
 /// One entry of a non-empty list, uniformly.

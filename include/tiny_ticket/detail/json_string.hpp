@@ -4,9 +4,10 @@
 #include <string>
 #include <string_view>
 
-namespace tiny_ticket::synth::detail {
+namespace tiny_ticket::detail {
 
-/// Appends `s` as a JSON string literal. Quotes, backslashes and all control
+/// Appends `s` as a JSON string literal (for code that writes JSON without
+/// nlohmann/json: the synthetic corpus, training metrics). Quotes, backslashes and all control
 /// characters are escaped (\n, \r, \t, \b, \f by name, the rest as \u00XX);
 /// bytes >= 0x80 pass through, so valid UTF-8 stays valid UTF-8.
 inline void append_json_string(std::string& out, std::string_view s) {
@@ -35,4 +36,4 @@ inline void append_json_string(std::string& out, std::string_view s) {
     out += '"';
 }
 
-}  // namespace tiny_ticket::synth::detail
+}  // namespace tiny_ticket::detail
