@@ -254,8 +254,8 @@ private:
         ws.features.value.reserve(text_bytes * 4);
         ws.features.embedding_rows.reserve(text_bytes / 2);
         state_->feat.prepare(ws.feat);
-        ws.feat.order.reserve(text_bytes * 4);
-        ws.feat.count.reserve(text_bytes * 4);
+        ws.feat.word.reserve(text_bytes / 2);
+        ws.feat.hashes.reserve(text_bytes / 2);
         if (state_->quantized) state_->qnet.prepare(ws.net, text_bytes * 4);
         else state_->net.prepare(ws.net);
         auto& heads = ws.result.heads;

@@ -70,6 +70,13 @@ public:
         return mix64(h ^ load64(p + n - 8));  // the last 8 bytes, overlapping
     }
 
+    /// Calls `f(key, value)` for every entry, in no particular order.
+    template <class F>
+    void for_each(F&& f) const {
+        for (const slot& s : slots_)
+            if (s.value >= 0) f(std::string_view(arena_.data() + s.offset, s.len), s.value);
+    }
+
     std::size_t size() const noexcept { return count_; }
     bool empty() const noexcept { return count_ == 0; }
     /// Bytes held, for memory accounting.

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,14 +31,15 @@ struct basic_feature_vector {
     }
 };
 
-/// Scratch reused across calls: one slot per sparse feature, -1 when unused,
+/// Scratch reused across calls: one count per sparse feature, 0 when unused,
 /// so repeated features merge in O(1) without sorting or hashing.
 struct featurizer_scratch {
-    std::vector<std::int32_t> slot;
-    std::vector<std::uint32_t> order;  ///< touched features in first-seen order
-    std::vector<float> count;
-    std::string gram;
+    std::vector<float> acc;            ///< per sparse feature: its count so far
+    std::vector<std::uint32_t> order;  ///< touched features in first-seen order (first `touched` entries)
+    std::size_t touched = 0;
+    std::vector<std::int32_t> word;     ///< per token: its entry in the featurizer's word map, or -1
     std::vector<std::uint64_t> hashes;  ///< per token, shared by the vocabulary lookups
+    std::string gram;
 };
 
 namespace detail {
@@ -168,6 +170,54 @@ private:
 
 }  // namespace detail
 
+namespace detail {
+
+/// Immutable open-addressing map from a pair of word ids to an int32: a
+/// bigram is found from the ids its two tokens already got, with no string
+/// built and no bytes hashed.
+class pair_map {
+public:
+    void reserve(std::size_t n) {
+        std::size_t cap = 16;
+        while (cap < n * 2) cap <<= 1;
+        keys_.assign(cap, 0);
+        values_.assign(cap, -1);
+    }
+    /// Adds (a, b) -> v; returns false if the pair is already present.
+    bool insert(std::uint32_t a, std::uint32_t b, std::int32_t v) {
+        const std::uint64_t k = key(a, b);
+        std::size_t i = slot(k);
+        for (; values_[i] >= 0; i = (i + 1) & (keys_.size() - 1))
+            if (keys_[i] == k) return false;
+        keys_[i] = k;
+        values_[i] = v;
+        ++count_;
+        return true;
+    }
+    std::int32_t find(std::uint32_t a, std::uint32_t b) const noexcept {
+        if (count_ == 0) return -1;
+        const std::uint64_t k = key(a, b);
+        for (std::size_t i = slot(k);; i = (i + 1) & (keys_.size() - 1)) {
+            if (values_[i] < 0) return -1;
+            if (keys_[i] == k) return values_[i];
+        }
+    }
+    bool empty() const noexcept { return count_ == 0; }
+
+private:
+    static std::uint64_t key(std::uint32_t a, std::uint32_t b) noexcept {
+        return (static_cast<std::uint64_t>(a) << 32) | b;
+    }
+    std::size_t slot(std::uint64_t k) const noexcept {
+        return static_cast<std::size_t>(mix64(k)) & (keys_.size() - 1);
+    }
+    std::vector<std::uint64_t> keys_;
+    std::vector<std::int32_t> values_;
+    std::size_t count_ = 0;
+};
+
+}  // namespace detail
+
 /// Maps tokens to features as described by a feature_spec. Immutable after
 /// construction; safe to share between threads.
 template <class T>
@@ -177,11 +227,11 @@ public:
 
     /// Throws artifact_error (errc::value) on duplicate vocabulary entries.
     explicit basic_featurizer(const feature_spec<T>& spec) : spec_(&spec) {
-        words_.reserve(spec.bow.vocab.size() + spec.embedding.vocab.size());
+        words_.reserve(spec.bow.vocab.size() + spec.embedding.vocab.size() + spec.bigrams.vocab.size());
         add_words(spec.bow.vocab, "/features/bow/vocab", &word_ids::bow);
         add_words(spec.embedding.vocab, "/features/embedding/vocab", &word_ids::embedding);
         for (const auto& w : word_ids_) has_bow_ = has_bow_ || w.bow >= 0;
-        build_map(bigrams_, spec.bigrams.vocab, "/features/bigrams/vocab");
+        build_bigrams(spec.bigrams.vocab);
         if (spec.keywords.match == keyword_match::token) {
             std::vector<std::string_view> words;
             for (std::size_t k = 0; k < spec.keywords.phrases.size(); ++k) {
@@ -201,6 +251,7 @@ public:
         for (std::size_t c = 0; c < log1p_table_size; ++c)
             log1p_[c] = static_cast<T>(std::log1p(static_cast<double>(c)));
         sparse_width_ = spec.sparse_width();
+        cache_char_ngrams();
     }
 
     const feature_spec<T>& spec() const noexcept { return *spec_; }
@@ -208,11 +259,12 @@ public:
 
     /// Prepares scratch for this featurizer (allocates once).
     void prepare(featurizer_scratch& s) const {
-        if (s.slot.size() < sparse_width_) s.slot.assign(sparse_width_, -1);
-        s.order.reserve(256);
-        s.count.reserve(256);
+        if (s.acc.size() < sparse_width_) s.acc.assign(sparse_width_, 0.0f);
+        // One spare place: add() writes before it knows whether the feature is new.
+        if (s.order.size() < sparse_width_ + 1) s.order.resize(sparse_width_ + 1);
         s.gram.reserve(64);
         s.hashes.reserve(256);
+        s.word.reserve(256);
     }
 
     /// Computes features of `tokens` (from `normalized`). Allocates only when
@@ -223,24 +275,28 @@ public:
         prepare(s);
         const feature_spec<T>& sp = *spec_;
 
-        // One lookup per token gives both its bag-of-words index and its
-        // embedding row (one map holds both vocabularies); the hash is kept
-        // for the token keywords, whose map shares the hash function.
+        // One lookup per token gives its bag-of-words index, its embedding
+        // row (one map holds both vocabularies), the id its bigrams are
+        // found by and its cached character n-grams; the hash is kept for
+        // the token keywords, whose map shares the hash function.
         std::size_t emb_limit = 0;
         if (sp.embedding.dim > 0) {
             emb_limit = tokens.size();
             if (sp.embedding.max_tokens > 0 && emb_limit > sp.embedding.max_tokens) emb_limit = sp.embedding.max_tokens;
         }
         const bool token_keywords = !keyword_groups_.empty();
+        const bool every_token = has_bow_ || token_keywords || !bigrams_.empty() || !char_cache_begin_.empty();
+        const std::size_t looked_up = every_token ? tokens.size() : emb_limit;
         if (token_keywords) s.hashes.resize(tokens.size());
-        const std::size_t looked_up = (has_bow_ || token_keywords) ? tokens.size() : emb_limit;
+        s.word.resize(looked_up);
         begin(s);
         for (std::size_t i = 0; i < looked_up; ++i) {
             const std::uint64_t h = detail::string_map::hash(tokens[i]);
             if (token_keywords) s.hashes[i] = h;
             const std::int32_t w = words_.find_hashed(tokens[i], h);
+            s.word[i] = w;
             const word_ids ids = w >= 0 ? word_ids_[static_cast<std::size_t>(w)] : word_ids{};
-            if (ids.bow >= 0) add(s, static_cast<std::uint32_t>(ids.bow), 1.0f);
+            if (ids.bow >= 0) add(s, static_cast<std::uint32_t>(ids.bow));
             if (i < emb_limit) {
                 const std::int32_t row = ids.embedding >= 0 ? ids.embedding : sp.embedding.unk;
                 if (row >= 0) out.embedding_rows.push_back(row);
@@ -253,14 +309,14 @@ public:
             begin(s);
             if (sp.keywords.match == keyword_match::substring) {
                 if (substrings_.built()) {
-                    substrings_.scan(normalized, [&](std::uint32_t k) { add(s, off + k, 1.0f); });
+                    substrings_.scan(normalized, [&](std::uint32_t k) { add(s, off + k); });
                     // Flags in phrase order, as a per-phrase search would list them.
-                    std::sort(s.order.begin(), s.order.end());
+                    std::sort(s.order.begin(), s.order.begin() + static_cast<std::ptrdiff_t>(s.touched));
                 } else {
                     for (std::size_t k = 0; k < sp.keywords.phrases.size(); ++k) {
                         const std::string& p = sp.keywords.phrases[k];
                         if (!p.empty() && normalized.find(p) != std::string_view::npos)
-                            add(s, off + static_cast<std::uint32_t>(k), 1.0f);
+                            add(s, off + static_cast<std::uint32_t>(k));
                     }
                 }
             } else if (token_keywords) {
@@ -271,7 +327,7 @@ public:
                         if (i + e.words.size() > tokens.size()) continue;
                         bool ok = true;
                         for (std::size_t w = 1; w < e.words.size() && ok; ++w) ok = tokens[i + w] == e.words[w];
-                        if (ok) add(s, off + e.index, 1.0f);
+                        if (ok) add(s, off + e.index);
                     }
                 }
             }
@@ -282,37 +338,39 @@ public:
             const std::uint32_t off = static_cast<std::uint32_t>(sp.bigram_offset());
             begin(s);
             for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
-                s.gram.assign(tokens[i].data(), tokens[i].size());
-                s.gram.push_back(' ');
-                s.gram.append(tokens[i + 1].data(), tokens[i + 1].size());
-                const std::int32_t id = bigrams_.find(s.gram);
-                if (id >= 0) add(s, off + static_cast<std::uint32_t>(id), 1.0f);
+                if (s.word[i] < 0 || s.word[i + 1] < 0) continue;
+                const std::int32_t id = bigrams_.find(static_cast<std::uint32_t>(s.word[i]),
+                                                      static_cast<std::uint32_t>(s.word[i + 1]));
+                if (id >= 0) add(s, off + static_cast<std::uint32_t>(id));
             }
             flush(s, out, sp.bigrams.mode, sp.bigrams.l2);
         }
 
         if (sp.char_ngrams.buckets > 0) {
             const std::uint32_t off = static_cast<std::uint32_t>(sp.char_offset());
-            const std::uint32_t buckets = sp.char_ngrams.buckets;
-            const std::size_t lo = sp.char_ngrams.min_n, hi = sp.char_ngrams.max_n;
-            begin(s);
-            for (std::string_view t : tokens) {
-                s.gram.assign(1, '<');
-                s.gram.append(t.data(), t.size());
-                s.gram.push_back('>');
-                const std::size_t n = s.gram.size();
-                for (std::size_t a = 0; a < n; ++a) {
-                    std::uint64_t h = detail::fnv_offset;
-                    for (std::size_t len = 1; len <= hi && a + len <= n; ++len) {
-                        h ^= static_cast<unsigned char>(s.gram[a + len - 1]);
-                        h *= detail::fnv_prime;
-                        // The whole token as one n-gram ("<ab>") is the bag of
-                        // words' job; skip it so short tokens do not double count.
-                        if (len >= lo && !(a == 0 && len == n))
-                            add(s, off + static_cast<std::uint32_t>(detail::mix64(h) % buckets), 1.0f);
-                    }
+            // Hundreds of n-grams per ticket: the counting state stays in
+            // registers (through add()'s scratch it is reloaded per n-gram).
+            float* acc = s.acc.data() + off;
+            std::uint32_t* order = s.order.data();
+            std::size_t touched = 0;
+            auto count = [&](std::uint32_t b) {
+                float& c = acc[b];
+                order[touched] = off + b;
+                touched += c == 0.0f;
+                c += 1.0f;
+            };
+            const std::uint32_t* cache = char_cache_.data();
+            for (std::size_t i = 0; i < tokens.size(); ++i) {
+                const std::int32_t w = i < s.word.size() ? s.word[i] : -1;
+                if (w >= 0 && !char_cache_begin_.empty()) {
+                    const std::uint32_t* e = cache + char_cache_begin_[static_cast<std::size_t>(w) + 1];
+                    for (const std::uint32_t* b = cache + char_cache_begin_[static_cast<std::size_t>(w)]; b != e; ++b)
+                        count(*b);
+                } else {
+                    char_ngrams(tokens[i], s.gram, count);
                 }
             }
+            s.touched = touched;
             flush(s, out, sp.char_ngrams.mode, sp.char_ngrams.l2);
         }
     }
@@ -343,22 +401,28 @@ private:
         std::vector<std::string> words;
     };
 
+    /// What a word of the map stands for; a word seen only inside bigrams
+    /// has neither index.
     struct word_ids {
         std::int32_t bow = -1;
         std::int32_t embedding = -1;
     };
 
+    std::int32_t word_entry(std::string_view word) {
+        std::int32_t w = words_.find(word);
+        if (w < 0) {
+            w = static_cast<std::int32_t>(word_ids_.size());
+            words_.insert(word, w);
+            word_ids_.emplace_back();
+        }
+        return w;
+    }
+
     void add_words(const std::vector<std::string>& vocab, const char* where, std::int32_t word_ids::*field) {
         for (std::size_t i = 0; i < vocab.size(); ++i) {
             // Empty entries are placeholders for unused indices (tokens are never empty).
             if (vocab[i].empty()) continue;
-            std::int32_t w = words_.find(vocab[i]);
-            if (w < 0) {
-                w = static_cast<std::int32_t>(word_ids_.size());
-                words_.insert(vocab[i], w);
-                word_ids_.emplace_back();
-            }
-            std::int32_t& id = word_ids_[static_cast<std::size_t>(w)].*field;
+            std::int32_t& id = word_ids_[static_cast<std::size_t>(word_entry(vocab[i]))].*field;
             if (id >= 0)
                 throw artifact_error(errc::value, std::string(where) + "/" + std::to_string(i),
                                      "expected unique entries, got a second \"" + vocab[i] + "\"");
@@ -366,68 +430,139 @@ private:
         }
     }
 
-    static void build_map(detail::string_map& m, const std::vector<std::string>& vocab, const char* where) {
-        m.reserve(vocab.size());
+    // Tokens never contain a space, so only an entry "a b" with both words
+    // non-empty can equal a token pair; any other entry can never match and
+    // is kept out of the map (but still checked for duplicates).
+    void build_bigrams(const std::vector<std::string>& vocab) {
+        detail::string_map seen;
+        seen.reserve(vocab.size());
+        bigrams_.reserve(vocab.size());
         for (std::size_t i = 0; i < vocab.size(); ++i) {
+            const std::string& b = vocab[i];
             // Empty entries are placeholders for unused indices (tokens are never empty).
-            if (vocab[i].empty()) continue;
-            if (!m.insert(vocab[i], static_cast<std::int32_t>(i)))
-                throw artifact_error(errc::value, std::string(where) + "/" + std::to_string(i),
-                                     "expected unique entries, got a second \"" + vocab[i] + "\"");
+            if (b.empty()) continue;
+            if (!seen.insert(b, static_cast<std::int32_t>(i)))
+                throw artifact_error(errc::value, "/features/bigrams/vocab/" + std::to_string(i),
+                                     "expected unique entries, got a second \"" + b + "\"");
+            const std::size_t sp = b.find(' ');
+            if (sp == 0 || sp == std::string::npos || sp + 1 == b.size() || b.find(' ', sp + 1) != std::string::npos)
+                continue;
+            const std::int32_t a = word_entry(std::string_view(b).substr(0, sp));
+            const std::int32_t c = word_entry(std::string_view(b).substr(sp + 1));
+            bigrams_.insert(static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(c), static_cast<std::int32_t>(i));
         }
     }
 
-    static void begin(featurizer_scratch& s) noexcept {
-        s.order.clear();
-        s.count.clear();
-    }
-    static void add(featurizer_scratch& s, std::uint32_t idx, float v) {
-        std::int32_t& slot = s.slot[idx];
-        if (slot < 0) {
-            slot = static_cast<std::int32_t>(s.order.size());
-            s.order.push_back(idx);
-            s.count.push_back(v);
-        } else {
-            s.count[static_cast<std::size_t>(slot)] += v;
+    /// Calls `emit(bucket)` for each character n-gram of "<token>" whose
+    /// length is in [min_n, max_n], in a fixed order (start, then length).
+    template <class F>
+    void char_ngrams(std::string_view t, std::string& gram, F&& emit) const {
+        const feature_spec<T>& sp = *spec_;
+        const std::uint64_t buckets = sp.char_ngrams.buckets;
+        const std::size_t lo = sp.char_ngrams.min_n, hi = sp.char_ngrams.max_n;
+        // A 64-bit division per n-gram was the largest single cost of
+        // featurizing; bucket counts are powers of two in practice, where a
+        // mask gives the same bucket.
+        const bool pow2 = (buckets & (buckets - 1)) == 0;
+        char local[64];
+        const std::size_t n = t.size() + 2;
+        char* g = local;
+        if (n > sizeof local) {
+            gram.resize(n);
+            g = &gram[0];
+        }
+        g[0] = '<';
+        std::memcpy(g + 1, t.data(), t.size());
+        g[n - 1] = '>';
+        for (std::size_t a = 0; a < n; ++a) {
+            std::uint64_t h = detail::fnv_offset;
+            for (std::size_t len = 1; len <= hi && a + len <= n; ++len) {
+                h ^= static_cast<unsigned char>(g[a + len - 1]);
+                h *= detail::fnv_prime;
+                // The whole token as one n-gram ("<ab>") is the bag of
+                // words' job; skip it so short tokens do not double count.
+                if (len >= lo && !(a == 0 && len == n)) {
+                    const std::uint64_t m = detail::mix64(h);
+                    emit(static_cast<std::uint32_t>(pow2 ? (m & (buckets - 1)) : (m % buckets)));
+                }
+            }
         }
     }
+
+    // Every word of the map gets its n-gram buckets computed once here, so
+    // a known token costs a walk over a short list instead of hashing.
+    // Skipped when the table would be large (over 16M entries).
+    void cache_char_ngrams() {
+        if (spec_->char_ngrams.buckets == 0 || word_ids_.empty()) return;
+        std::vector<std::string_view> keys(word_ids_.size());
+        words_.for_each([&](std::string_view k, std::int32_t v) { keys[static_cast<std::size_t>(v)] = k; });
+        std::string gram;
+        std::vector<std::uint32_t> begin{0};
+        begin.reserve(keys.size() + 1);
+        for (std::string_view k : keys) {
+            char_ngrams(k, gram, [&](std::uint32_t b) { char_cache_.push_back(b); });
+            if (char_cache_.size() > (std::size_t(1) << 24)) {
+                char_cache_ = {};
+                return;
+            }
+            begin.push_back(static_cast<std::uint32_t>(char_cache_.size()));
+        }
+        char_cache_begin_ = std::move(begin);
+    }
+
+    static void begin(featurizer_scratch& s) noexcept { s.touched = 0; }
+    // Branch-free: the feature is always written to the next free place and
+    // that place is claimed only if the feature was untouched.
+    static void add(featurizer_scratch& s, std::uint32_t idx) noexcept {
+        float& c = s.acc[idx];
+        s.order[s.touched] = idx;
+        s.touched += c == 0.0f;
+        c += 1.0f;
+    }
     void flush(featurizer_scratch& s, basic_feature_vector<T>& out, count_mode mode, bool l2) const {
-        const std::size_t first = out.value.size();
+        const std::size_t first = out.value.size(), n = s.touched;
+        out.index.resize(first + n);
+        out.value.resize(first + n);
+        std::uint32_t* oi = out.index.data() + first;
+        T* ov = out.value.data() + first;
         double norm = 0;
-        for (std::size_t k = 0; k < s.order.size(); ++k) {
-            s.slot[s.order[k]] = -1;
-            const float c = s.count[k];
+        for (std::size_t k = 0; k < n; ++k) {
+            const std::uint32_t idx = s.order[k];
+            const float c = s.acc[idx];
+            s.acc[idx] = 0.0f;
             T v;
             switch (mode) {
                 case count_mode::count: v = static_cast<T>(c); break;
                 case count_mode::log1p: {
                     // Counts are small whole numbers: a table holds exactly what log1p returns.
-                    const bool small = c >= 0.0f && c < static_cast<float>(log1p_table_size);
-                    const std::size_t ci = small ? static_cast<std::size_t>(c) : 0;
-                    v = small && static_cast<float>(ci) == c ? log1p_[ci]
-                                                             : static_cast<T>(std::log1p(static_cast<double>(c)));
+                    const std::size_t ci = static_cast<std::size_t>(c);
+                    v = c < static_cast<float>(log1p_table_size) ? log1p_[ci]
+                                                                 : static_cast<T>(std::log1p(static_cast<double>(c)));
                     break;
                 }
                 default: v = T(1); break;
             }
             norm += static_cast<double>(v) * static_cast<double>(v);
-            out.index.push_back(s.order[k]);
-            out.value.push_back(v);
+            oi[k] = idx;
+            ov[k] = v;
         }
         if (l2 && norm > 0) {
             const T inv = static_cast<T>(1.0 / std::sqrt(norm));
-            for (std::size_t k = first; k < out.value.size(); ++k) out.value[k] *= inv;
+            for (std::size_t k = 0; k < n; ++k) ov[k] *= inv;
         }
     }
 
     static constexpr std::size_t log1p_table_size = 64;
 
     const feature_spec<T>* spec_ = nullptr;
-    detail::string_map words_, bigrams_, keyword_first_;
+    detail::string_map words_, keyword_first_;
     std::vector<word_ids> word_ids_;  ///< per entry of words_
     bool has_bow_ = false;
+    detail::pair_map bigrams_;
     std::vector<std::vector<keyword_entry>> keyword_groups_;
     detail::substring_set substrings_;
+    std::vector<std::uint32_t> char_cache_;        ///< n-gram buckets of every word, word after word
+    std::vector<std::uint32_t> char_cache_begin_;  ///< per word: where its buckets start (plus an end)
     T log1p_[log1p_table_size] = {};
     std::size_t sparse_width_ = 0;
 };

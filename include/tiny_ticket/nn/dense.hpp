@@ -34,7 +34,7 @@ inline void gather_block(const T* bias, Rows&& rows, std::size_t count, std::siz
                          std::size_t valid) noexcept {
 #if defined(__GNUC__)
     if constexpr (detail::has_vec16<T>::value) {
-        using V = typename detail::vec16<T>::type;
+        using V = typename detail::vec_wide<T>::type;
         constexpr std::size_t lanes = sizeof(V) / sizeof(T), n = W / lanes;
         static_assert(W % lanes == 0, "block width must be a multiple of the vector width");
         V acc[n];

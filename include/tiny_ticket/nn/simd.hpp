@@ -25,6 +25,23 @@ struct vec16<double> {
     typedef double type __attribute__((vector_size(16)));
     typedef std::int64_t mask __attribute__((vector_size(16)));
 };
+// The row gathers of dense.hpp use the widest vectors the build targets:
+// 32 bytes when it targets AVX (e.g. -mavx2 or -march=native), otherwise 16.
+#if defined(__AVX__)
+template <class T>
+struct vec_wide {};
+template <>
+struct vec_wide<float> {
+    typedef float type __attribute__((vector_size(32)));
+};
+template <>
+struct vec_wide<double> {
+    typedef double type __attribute__((vector_size(32)));
+};
+#else
+template <class T>
+struct vec_wide : vec16<T> {};
+#endif
 template <class T, class = void>
 struct has_vec16 : std::false_type {};
 template <class T>

@@ -504,10 +504,23 @@ private:
     // Runs after placeholders and the lexicon, so `www.` and lexicon keys are
     // matched on the text as written.
     static void squash_repeats(std::string& s, unsigned max_rep) {
-        std::size_t w = 0;
+        const std::size_t n = s.size();
         unsigned run = 0;
         char prev = 0;
-        for (char c : s) {
+        // Most texts have no over-long run: find the first excess letter
+        // before writing anything.
+        std::size_t i = 0;
+        for (; i < n; ++i) {
+            const char c = s[i];
+            const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            run = (letter && c == prev) ? run + 1 : 1;
+            prev = c;
+            if (letter && run > max_rep) break;
+        }
+        if (i == n) return;
+        std::size_t w = i;
+        for (++i; i < n; ++i) {
+            const char c = s[i];
             const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
             run = (letter && c == prev) ? run + 1 : 1;
             prev = c;
