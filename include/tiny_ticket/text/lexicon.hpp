@@ -102,6 +102,24 @@ inline std::vector<std::pair<std::string, std::string>> default_lexicon() {
         {"samaan", "item"}, {"saman", "item"}, {"khana", "food"}, {"ghar", "home"},
         {"chahta", "want"}, {"chahti", "want"}, {"chahte", "want"},
         {"ghatia", "bad"}, {"faltu", "bad"},
+        // ordering, changing, common complaint and praise words
+        {"mangaya", "ordered"}, {"mangayi", "ordered"}, {"mangwaya", "ordered"}, {"mangwayi", "ordered"},
+        {"mangata", "order"}, {"mangate", "order"}, {"mangana", "order"},
+        {"badalna", "change"}, {"badal do", "please change"}, {"badal dijiye", "please change"}, {"badlo", "change"},
+        {"hatao", "remove"}, {"hata do", "please remove"}, {"hata dijiye", "please remove"},
+        {"atka", "stuck"}, {"atki", "stuck"}, {"atke", "stuck"}, {"phasa", "stuck"}, {"fasa", "stuck"},
+        {"dikha raha", "showing"}, {"dikha rha", "showing"}, {"dikha rahi", "showing"}, {"dikh raha", "showing"},
+        {"uthata", "answers"}, {"uthate", "answers"}, {"jawab", "reply"}, {"jawaab", "reply"},
+        {"pareshan", "frustrated"}, {"pareshaan", "frustrated"}, {"gussa", "angry"},
+        {"jhooth", "lie"}, {"jhoot", "lie"}, {"dhokha", "fraud"}, {"dhoka", "fraud"},
+        {"zabardast", "great"}, {"jabardast", "great"}, {"shandar", "great"}, {"shaandar", "great"},
+        {"behtareen", "great"}, {"thanda", "cold"}, {"thandi", "cold"},
+        {"mehenga", "expensive"}, {"mehnga", "expensive"}, {"mehngi", "expensive"}, {"mehenge", "expensive"},
+        {"sasta", "cheap"}, {"sasti", "cheap"}, {"saste", "cheap"},
+        {"sakta", "can"}, {"sakte", "can"}, {"sakti", "can"}, {"tareekh", "date"}, {"tarikh", "date"},
+        {"galti", "mistake"}, {"naya", "new"}, {"nayi", "new"}, {"purana", "old"}, {"purane", "old"},
+        {"purani", "old"}, {"zyada", "more"}, {"jyada", "more"}, {"bheja", "sent"}, {"bhejna", "send"},
+        {"lautao", "return"}, {"lauta do", "please return"},
     };
 }
 

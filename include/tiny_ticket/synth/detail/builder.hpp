@@ -9,8 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include "breadth.hpp"
 #include "compose.hpp"
 #include "crossover.hpp"
+#include "frames.hpp"
 #include "intents.hpp"
 #include "lexicon.hpp"
 #include "noise.hpp"
@@ -330,9 +332,11 @@ inline built_ticket build_ticket(std::uint64_t seed, std::uint64_t index, double
     const intent_spec& in = all[r.below(all.size())];
 
     // Pools in draw order: template situations, extra variety, topic-crossing
-    // situations, upset cores.
-    const std::vector<subtype>* pools[] = {&in.subtypes, &variety_for(in.name), &crossover_for(in.name),
-                                           &angry_variety_for(in.name)};
+    // situations, upset cores, second-layer situations, compositional frames,
+    // upset compositional frames.
+    const std::vector<subtype>* pools[] = {&in.subtypes,          &variety_for(in.name),   &crossover_for(in.name),
+                                           &angry_variety_for(in.name), &breadth_for(in.name), &frames_for(in.name),
+                                           &upset_frames_for(in.name)};
     std::vector<unsigned> weights;
     for (const std::vector<subtype>* p : pools)
         for (const subtype& st : *p) weights.push_back(st.weight);
@@ -340,7 +344,7 @@ inline built_ticket build_ticket(std::uint64_t seed, std::uint64_t index, double
     std::size_t pool = 0;
     while (pick >= pools[pool]->size()) pick -= pools[pool++]->size();
     const subtype& sub = (*pools[pool])[pick];
-    const bool angry_core = pool == 3 || (pool == 2 && crossover_is_upset(in.name));
+    const bool angry_core = pool == 3 || pool == 6 || (pool == 2 && crossover_is_upset(in.name));
 
     std::size_t candidates[sec::count];
     std::size_t n = 0;

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "frames.hpp"
 #include "intents.hpp"
 #include "lexicon.hpp"
 #include "phrases.hpp"
@@ -278,6 +279,8 @@ private:
         const auto& g = globals();
         for (const auto& hv : hinglish_variants())
             if (name == hv.first) return pick(r_, hv.second);
+        for (const auto& tl : topic_lists())
+            if (name == tl.first) return from(tl.second);
         if (name == "biz") return pick(r_, sector_.businesses);
         if (name == "item") return from(sector_.items);
         if (name == "item2") return distinct_from(sector_.items, "item");

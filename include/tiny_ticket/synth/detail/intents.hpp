@@ -50,7 +50,7 @@ inline const std::vector<intent_spec>& intents() {
     static const std::vector<intent_spec> v{
         // ------------------------------------------------------------------ refund
         {"refund",
-         {45, 0, 22, 10, 9, 8, 6},
+         {62, 0, 22, 10, 9, 8, 6},
          {{sec::all, "billing", "low", 3,
            {"I [was|got|have been] charged twice for the same {order_noun} ({oid}) and [would like|need|want] the duplicate {amount} refunded.",
             "[My card|My account|My {payment}] was debited twice on {date} for {oid}. Please refund the extra {amount}.",
@@ -118,7 +118,7 @@ inline const std::vector<intent_spec>& intents() {
          {}},
         // ------------------------------------------------------------------ billing_issue
         {"billing_issue",
-         {45, 0, 24, 10, 7, 9, 5},
+         {62, 0, 24, 10, 7, 9, 5},
          {{sec::all, "billing", "low", 3,
            {"<saas,tel,fin>My [invoice|bill|statement] for {date} shows {amount}, but my plan is only supposed to be {amount2}.",
             "I was charged {amount} [this month|{when}] instead of the usual {amount2}. [Can you explain why?|What changed?]",
@@ -183,7 +183,7 @@ inline const std::vector<intent_spec>& intents() {
          {}},
         // ------------------------------------------------------------------ cancellation
         {"cancellation",
-         {40, 12, 22, 6, 12, 5, 3},
+         {52, 12, 22, 6, 12, 5, 3},
          {{sec::all, "billing", "low", 4,
            {"<saas,tel,fin>Please cancel my {plan} [subscription|plan] [effective immediately|at the end of the current billing period|before the next renewal on {date}].",
             "<shop,food,trav>Please cancel my {plan} [effective immediately|before it renews on {date}|and stop the auto-renewal].",
@@ -206,7 +206,7 @@ inline const std::vector<intent_spec>& intents() {
            {"{mera} account band {kr_do} aur data delete {karo}", "<fin>account close karna {hai}, balance {amount} bank mein bhej do", "account close karna {hai}, ab use {nahi} karna"},
            {"close my account", "delete my account pls", "want to close account"},
            {"an account I regret opening"}},
-          {sec::shop | sec::food | sec::trav, "logistics", "low", 2,
+          {sec::shop | sec::food | sec::trav, "billing", "low", 2,
            {"Please cancel order {oid}. I [ordered it by mistake|found it cheaper elsewhere|no longer need it].",
             "I need to cancel my {order_noun} {oid} for {date}, [plans have changed|I can't make it anymore].",
             "<shop,food>Can you cancel the {item} order before it ships? Order number {oid}.",
@@ -228,7 +228,7 @@ inline const std::vector<intent_spec>& intents() {
           "Would happily recommend you to others."}},
         // ------------------------------------------------------------------ account_access
         {"account_access",
-         {50, 0, 22, 5, 6, 11, 6},
+         {65, 0, 22, 5, 6, 11, 6},
          {{sec::all, "technical", "low", 2,
            {"I [forgot|can't remember] my password and the reset email never arrives at {email}.",
             "The password reset link says '[expired|invalid]' every time I click it.",
@@ -280,7 +280,7 @@ inline const std::vector<intent_spec>& intents() {
          {}},
         // ------------------------------------------------------------------ technical_issue
         {"technical_issue",
-         {50, 0, 24, 7, 6, 9, 4},
+         {65, 0, 24, 7, 6, 9, 4},
          {{sec::all, "technical", "low", 2,
            {"The app crashes [as soon as I open|whenever I go to] the {app_part} on my {device}.",
             "Since the [last|latest] update the app [closes itself|freezes] every few minutes.",
