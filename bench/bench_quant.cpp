@@ -4,14 +4,20 @@
 // cycled), so the three are compared under the same machine load. Counters:
 // bytes the loaded model holds (model_bytes) and the share of tickets whose
 // labels on every head equal the float model's (agree).
+//
+// Another float model and text set (JSONL with a "text" field) can be
+// measured the same way: TINY_TICKET_QUANT_MODEL=model.json
+// TINY_TICKET_QUANT_TEXTS=texts.jsonl tiny_ticket_bench --benchmark_filter=BM_quant
 
 #include <benchmark/benchmark.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -32,22 +38,39 @@ struct quant_data {
 const quant_data& data() {
     static const quant_data d = [] {
         quant_data r;
-        const auto model = source_dir / "models" / "tiny_ticket-default-v1.json";
-        const auto eval = source_dir / "tests" / "data" / "eval_tickets.jsonl";
+        const char* model_env = std::getenv("TINY_TICKET_QUANT_MODEL");
+        const char* texts_env = std::getenv("TINY_TICKET_QUANT_TEXTS");
+        const std::filesystem::path model =
+            model_env && *model_env ? model_env : source_dir / "models" / "tiny_ticket-default-v2.json";
+        const std::filesystem::path eval =
+            texts_env && *texts_env ? texts_env : source_dir / "tests" / "data" / "eval_tickets.jsonl";
         if (!std::filesystem::exists(model) || !std::filesystem::exists(eval)) {
-            r.why = "shipped model or evaluation set not found under " + source_dir.string();
+            r.why = "model " + model.string() + " or texts " + eval.string() + " not found";
             return r;
         }
-        const auto m = tiny_ticket::load_model(model);
-        r.models[0].emplace(m);
-        r.models[1].emplace(tiny_ticket::quantize(m, tiny_ticket::quant_mode::weight_only));
-        r.models[2].emplace(tiny_ticket::quantize(m, tiny_ticket::quant_mode::full));
-        std::ifstream in(eval);
-        std::string line;
-        while (std::getline(in, line))
-            if (!line.empty()) r.texts.push_back(nlohmann::json::parse(line).at("text").get<std::string>());
+        try {
+            const auto m = tiny_ticket::load_model(model);
+            r.models[0].emplace(m);
+            r.models[1].emplace(tiny_ticket::quantize(m, tiny_ticket::quant_mode::weight_only));
+            r.models[2].emplace(tiny_ticket::quantize(m, tiny_ticket::quant_mode::full));
+            std::ifstream in(eval);
+            std::string line;
+            std::size_t n = 0;
+            while (std::getline(in, line)) {
+                ++n;
+                if (line.empty()) continue;
+                try {
+                    r.texts.push_back(nlohmann::json::parse(line).at("text").get<std::string>());
+                } catch (const std::exception& e) {
+                    throw std::runtime_error(eval.string() + ":" + std::to_string(n) + ": " + e.what());
+                }
+            }
+        } catch (const std::exception& e) {
+            r.why = e.what();
+            return r;
+        }
         r.ok = !r.texts.empty();
-        if (!r.ok) r.why = "evaluation set is empty";
+        if (!r.ok) r.why = "no texts in " + eval.string();
         auto wf = r.models[0]->make_workspace();
         for (int k = 1; k < 3; ++k) {
             auto wq = r.models[k]->make_workspace();

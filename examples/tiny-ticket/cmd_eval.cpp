@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,8 +39,71 @@ std::string render_review(const tr::review_summary& r) {
     return out;
 }
 
+// Label agreement of two models over the same texts, per head and on every
+// head at once (how an int8 model tracks its float original). Heads are
+// matched by name and must have the same labels in the same order.
+struct agreement {
+    std::vector<std::string> heads;
+    std::vector<std::size_t> same;  // per head
+    std::size_t all_same = 0, rows = 0;
+};
+
+agreement compare_labels(const tiny_ticket::classifier& a, const tiny_ticket::classifier& b, const std::string& b_path,
+                         const std::vector<tr::labelled_text>& rows) {
+    agreement r;
+    std::vector<std::size_t> in_b;
+    for (std::size_t h = 0; h < a.num_heads(); ++h) {
+        const auto& ha = a.head(h);
+        std::size_t j = 0;
+        while (j < b.num_heads() && b.head(j).name != ha.name) ++j;
+        if (j == b.num_heads())
+            throw tiny_ticket::error(tiny_ticket::errc::argument, b_path,
+                                     "expected a head named \"" + ha.name + "\" as in --model, got none");
+        if (b.head(j).labels != ha.labels)
+            throw tiny_ticket::error(tiny_ticket::errc::argument, b_path,
+                                     "expected head \"" + ha.name + "\" to have the labels of --model, in the same order");
+        in_b.push_back(j);
+        r.heads.push_back(ha.name);
+    }
+    if (b.num_heads() != a.num_heads())
+        throw tiny_ticket::error(tiny_ticket::errc::argument, b_path,
+                                 "expected " + std::to_string(a.num_heads()) + " heads as in --model, got " +
+                                     std::to_string(b.num_heads()));
+    r.same.assign(a.num_heads(), 0);
+    auto wa = a.make_workspace();
+    auto wb = b.make_workspace();
+    for (const auto& row : rows) {
+        const auto& pa = a.predict(row.text, wa);
+        const auto& pb = b.predict(row.text, wb);
+        bool all = true;
+        for (std::size_t h = 0; h < a.num_heads(); ++h) {
+            const bool eq = pa.heads[h].label_index == pb.heads[in_b[h]].label_index;
+            r.same[h] += eq ? 1 : 0;
+            all = all && eq;
+        }
+        r.all_same += all ? 1 : 0;
+    }
+    r.rows = rows.size();
+    return r;
+}
+
+std::string render_agreement(const agreement& g, const std::string& other) {
+    std::string out = "\n== agreement with " + other + "  (same label, " + std::to_string(g.rows) + " rows)\n";
+    char buf[200];
+    auto line = [&](const std::string& name, std::size_t same) {
+        std::snprintf(buf, sizeof buf, "  %-14s %8zu %8zu %9.2f%%\n", name.c_str(), same, g.rows,
+                      g.rows ? 100.0 * static_cast<double>(same) / static_cast<double>(g.rows) : 0.0);
+        out += buf;
+    };
+    std::snprintf(buf, sizeof buf, "  %-14s %8s %8s %10s\n", "head", "same", "rows", "share");
+    out += buf;
+    for (std::size_t h = 0; h < g.heads.size(); ++h) line(g.heads[h], g.same[h]);
+    line("every head", g.all_same);
+    return out;
+}
+
 int run_eval(const std::vector<std::string>& argv) {
-    const cli::args a(argv, {"model", "data", "json", "config", "threads"}, {});
+    const cli::args a(argv, {"model", "data", "json", "config", "threads", "compare"}, {});
     if (!a.positional().empty()) throw cli::usage_error("unexpected argument '" + a.positional()[0] + "'");
     const std::string model_path = a.required("model");
     const auto files = a.all("data");
@@ -49,6 +113,8 @@ int run_eval(const std::vector<std::string>& argv) {
     const unsigned threads = static_cast<unsigned>(a.integer("threads", 1, 0, 256));
     const auto report = a.value("json");
     if (report && report->empty()) throw cli::usage_error("option --json needs a file name");
+    const auto compare = a.value("compare");
+    if (compare && compare->empty()) throw cli::usage_error("option --compare needs a model file name");
 
     cli::train_settings s;
     if (auto c = a.value("config")) cli::load_train_config(*c, s);
@@ -65,7 +131,14 @@ int run_eval(const std::vector<std::string>& argv) {
         throw tiny_ticket::data_error(tiny_ticket::errc::data, files.front(),
                                       "expected labels for at least one of the model's heads, got none");
 
+    std::optional<agreement> agree;
+    if (compare) {
+        const auto other = tiny_ticket::load_classifier(*compare);
+        agree = compare_labels(clf, other, *compare, data.rows);
+    }
+
     std::cout << tr::render_table(r.metrics) << render_review(r.review);
+    if (agree) std::cout << render_agreement(*agree, *compare);
     std::cout.flush();
     if (report) {
         nlohmann::json j;
@@ -82,6 +155,15 @@ int run_eval(const std::vector<std::string>& argv) {
                                     {"correct", h.correct}, {"kept", h.kept}, {"kept_correct", h.kept_correct},
                                     {"kept_accuracy", h.kept_accuracy()}});
         j["review"] = rev;
+        if (agree) {
+            nlohmann::json g;
+            g["model"] = *compare;
+            g["rows"] = agree->rows;
+            g["every_head"] = agree->all_same;
+            g["heads"] = nlohmann::json::object();
+            for (std::size_t h = 0; h < agree->heads.size(); ++h) g["heads"][agree->heads[h]] = agree->same[h];
+            j["agreement"] = g;
+        }
         nlohmann::json warnings = nlohmann::json::array();
         auto add = [&](const std::vector<tr::data_warning>& list) {
             for (const auto& w : list) warnings.push_back(nlohmann::json{{"where", w.where}, {"message", w.message}});
@@ -100,12 +182,16 @@ int run_eval(const std::vector<std::string>& argv) {
 const cli::registrar reg(
     "eval", "score a model on labelled JSONL/CSV data (metrics table, JSON report)",
     "tiny-ticket eval --model PATH --data FILE [--data FILE ...] [--json REPORT] [--config FILE] [--threads N]\n"
+    "                 [--compare OTHER]\n"
     "  --model PATH    model artifact\n"
     "  --data FILE     labelled JSONL or CSV (same formats as train); repeatable\n"
     "  --json REPORT   also write the metrics as JSON: per head accuracy, macro-F1,\n"
     "                  per-label precision/recall/F1/support and the confusion matrix\n"
     "  --config FILE   training config whose \"data\" section (columns, label mapping) applies\n"
     "  --threads N     prediction threads (default 1, 0 = all cores)\n"
+    "  --compare OTHER also predict every row with model OTHER (same heads and labels, e.g. its\n"
+    "                  int8 version) and print how often its label equals --model's, per head\n"
+    "                  and on every head at once (in the JSON report: \"agreement\")\n"
     "  Prints per-head accuracy, macro-F1, per-label scores and confusions to stdout, then the\n"
     "  review section: the share of rows any head flags for review (thresholds stored in the\n"
     "  model) and each head's accuracy on the unflagged rest.",

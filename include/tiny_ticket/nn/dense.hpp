@@ -45,7 +45,7 @@ inline void gather_block(const T* bias, Rows&& rows, std::size_t count, std::siz
             const T* r = rows(i, v);
             if (!r) continue;
             r += offset;
-            V vv;
+            V vv{};
 #pragma GCC unroll 16
             for (std::size_t l = 0; l < lanes; ++l) vv[l] = v;
 #pragma GCC unroll 16

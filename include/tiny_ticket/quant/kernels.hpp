@@ -4,8 +4,8 @@
 // int8 kernels of the quantized network. Every kernel has a portable scalar
 // reference (namespace `scalar`) and, where the compiler targets them, SSE2
 // (baseline x86-64) and AVX2 versions with the same signature; `active`
-// names the best one the build targets. The integer kernel is exact, so all
-// its versions agree bit for bit; the float kernel may differ from its
+// names the best one the build targets. The integer kernels are exact, so all
+// their versions agree bit for bit; the float kernel may differ from its
 // reference by rounding (fused multiply-add) only.
 //
 // Layout: a layer is stored transposed, one int8 row per input holding the
@@ -30,16 +30,27 @@ namespace tiny_ticket::quant {
 inline constexpr std::size_t row_align = 16;
 /// Output width rounded up to `row_align`.
 inline constexpr std::size_t pad_out(std::size_t n) noexcept { return (n + row_align - 1) / row_align * row_align; }
-/// Most inputs one gather_i32 call may sum: 127 * 127 * this stays below
-/// 2^31, so the int32 accumulators cannot overflow. Callers split longer lists.
+/// Most inputs one gather_i32 call may sum with int8 multipliers: 127 * 127
+/// * this stays below 2^31, so the int32 accumulators cannot overflow.
+/// Callers split longer lists.
 inline constexpr std::size_t max_i32_inputs = 131072;
+/// The same bound for multipliers of up to 16 bits (|m| <= 32767):
+/// 127 * 32767 * 512 < 2^31.
+inline constexpr std::size_t max_i32_inputs16 = 512;
+/// Most rows one rowsum_i32 call may add: 127 * this stays below 2^31.
+inline constexpr std::size_t max_rowsum_inputs = std::size_t(1) << 24;
+/// Rows summed in int16 before the sums are widened: 127 * 256 < 2^15.
+inline constexpr std::size_t rowsum_chunk = 256;
 
-/// Quantizes one activation vector: scale = max|x| / 127 (1 when all zero),
-/// q[i] = x[i] / scale rounded half away from zero, clipped to [-127, 127]:
-/// the rounding of quantize_row, without a libm call per value (the hot path
-/// runs this on every layer input). Returns the scale. Does not allocate.
-template <class T>
-inline float quantize_vector(const T* x, std::size_t n, std::int8_t* q) noexcept {
+namespace detail {
+
+// Symmetric quantization of x to [-Limit, Limit] (127 or 32767), stored as Q.
+template <int Limit, class Q, class T>
+inline float quantize_to(const T* x, std::size_t n, Q* q) noexcept {
+    static_assert((Limit == 127 && std::is_same_v<Q, std::int8_t>) ||
+                      (Limit == 32767 && (std::is_same_v<Q, std::int16_t> || std::is_same_v<Q, std::int32_t>)),
+                  "int8 levels in int8, int16 levels in int16 or int32");
+    constexpr int limit = Limit;
     float max_abs = 0;
     std::size_t j = 0;
 #if defined(__SSE2__)
@@ -56,13 +67,13 @@ inline float quantize_vector(const T* x, std::size_t n, std::int8_t* q) noexcept
         const float a = std::fabs(static_cast<float>(x[j]));
         max_abs = a > max_abs ? a : max_abs;
     }
-    const float scale = max_abs == 0 ? 1.0f : max_abs / 127.0f;
+    const float scale = max_abs == 0 ? 1.0f : max_abs / static_cast<float>(limit);
     std::size_t i = 0;
 #if defined(__SSE2__)
     if constexpr (std::is_same_v<T, float>) {
         // Four at a time, exactly as below: IEEE division, then round half
         // away from zero as truncation plus a carry when the (exact) fraction
-        // reaches one half; |r| <= 127 so every step is exact.
+        // reaches one half; |r| <= 32768 so every step is exact.
         const __m128 s = _mm_set1_ps(scale), half = _mm_set1_ps(0.5f);
         const __m128 sign_bit = _mm_set1_ps(-0.0f);
         for (; i + 4 <= n; i += 4) {
@@ -73,9 +84,16 @@ inline float quantize_vector(const T* x, std::size_t n, std::int8_t* q) noexcept
             // +1 for positive r, -1 for negative, where the fraction rounds away.
             const __m128i one = _mm_or_si128(_mm_srai_epi32(_mm_castps_si128(r), 31), _mm_set1_epi32(1));
             __m128i v = _mm_add_epi32(t, _mm_and_si128(_mm_castps_si128(up), one));
-            v = _mm_min_epi16(_mm_max_epi16(_mm_packs_epi32(v, v), _mm_set1_epi16(-127)), _mm_set1_epi16(127));
-            const int packed = _mm_cvtsi128_si32(_mm_packs_epi16(v, v));
-            std::memcpy(q + i, &packed, 4);
+            // packs saturates at +-32767/-32768; the clip to +-limit follows.
+            v = _mm_min_epi16(_mm_max_epi16(_mm_packs_epi32(v, v), _mm_set1_epi16(-limit)), _mm_set1_epi16(limit));
+            if constexpr (std::is_same_v<Q, std::int8_t>) {
+                const int packed = _mm_cvtsi128_si32(_mm_packs_epi16(v, v));
+                std::memcpy(q + i, &packed, 4);
+            } else if constexpr (std::is_same_v<Q, std::int16_t>) {
+                _mm_storel_epi64(reinterpret_cast<__m128i*>(q + i), v);
+            } else {
+                _mm_storeu_si128(reinterpret_cast<__m128i*>(q + i), _mm_srai_epi32(_mm_unpacklo_epi16(v, v), 16));
+            }
         }
     }
 #endif
@@ -85,18 +103,48 @@ inline float quantize_vector(const T* x, std::size_t n, std::int8_t* q) noexcept
         // zero exactly as std::round does (in float, 0.49999997f + 0.5f
         // would round up to 1).
         double v = static_cast<double>(r) + (r < 0 ? -0.5 : 0.5);
-        v = v > 127.0 ? 127.0 : v < -127.0 ? -127.0 : v;
-        q[i] = static_cast<std::int8_t>(static_cast<int>(v));
+        v = v > limit ? limit : v < -limit ? -limit : v;
+        q[i] = static_cast<Q>(static_cast<int>(v));
     }
     return scale;
 }
 
+}  // namespace detail
+
+/// Quantizes one activation vector: scale = max|x| / 127 (1 when all zero),
+/// q[i] = x[i] / scale rounded half away from zero, clipped to [-127, 127]:
+/// the rounding of quantize_row, without a libm call per value (the hot path
+/// runs this on every layer input). Returns the scale. Does not allocate.
+template <class T>
+inline float quantize_vector(const T* x, std::size_t n, std::int8_t* q) noexcept {
+    return detail::quantize_to<127>(x, n, q);
+}
+
+/// The same with 16-bit levels: scale = max|x| / 32767, q clipped to
+/// [-32767, 32767], stored as int16 or int32. The full-int8 network feeds
+/// its dense layers int16 activations: int8 weights times int16 inputs cost
+/// the same pmaddwd as int8 x int8, and the input rounding becomes
+/// negligible (1/65534 of the largest input instead of 1/254).
+template <class T, class Q>
+inline float quantize_vector16(const T* x, std::size_t n, Q* q) noexcept {
+    return detail::quantize_to<32767>(x, n, q);
+}
+
 namespace detail {
 
+// Output blocks of Wide, then at most one of Wide / 2 (when that is wider
+// than Narrow), then Narrow: a 32-wide layer is one pass over the inputs,
+// not two.
 template <std::size_t Wide, std::size_t Narrow, class F>
 inline void for_blocks(std::size_t padded, F&& f) {
     std::size_t o = 0;
     for (; o + Wide <= padded; o += Wide) f(std::integral_constant<std::size_t, Wide>{}, o);
+    if constexpr (Wide / 2 > Narrow) {
+        if (o + Wide / 2 <= padded) {
+            f(std::integral_constant<std::size_t, Wide / 2>{}, o);
+            o += Wide / 2;
+        }
+    }
     for (; o < padded; o += Narrow) f(std::integral_constant<std::size_t, Narrow>{}, o);
 }
 
@@ -115,16 +163,30 @@ inline std::int32_t pack_pair(int a, int b) noexcept {
 namespace scalar {
 
 /// acc[o] = sum over k < count of qx[k] * table[idx[k] * stride + o], for
-/// o < padded, in int32 (exact). `qx == nullptr` means every multiplier is
-/// 1. Requires count <= max_i32_inputs and padded a multiple of row_align.
-template <class Index>
-inline void gather_i32(const std::int8_t* table, std::size_t stride, const Index* idx, const std::int8_t* qx,
+/// o < padded, in int32 (exact). With M = int8_t requires count <=
+/// max_i32_inputs; with M = int16_t or int32_t, |qx[k]| <= 32767 and count
+/// <= max_i32_inputs16. padded is a multiple of row_align.
+template <class Index, class M>
+inline void gather_i32(const std::int8_t* table, std::size_t stride, const Index* idx, const M* qx,
                        std::size_t count, std::size_t padded, std::int32_t* acc) noexcept {
     for (std::size_t o = 0; o < padded; ++o) acc[o] = 0;
     for (std::size_t k = 0; k < count; ++k) {
         const std::int8_t* r = table + static_cast<std::size_t>(idx[k]) * stride;
-        const std::int32_t m = qx ? qx[k] : 1;
+        const std::int32_t m = qx[k];
         for (std::size_t o = 0; o < padded; ++o) acc[o] += m * static_cast<std::int32_t>(r[o]);
+    }
+}
+
+/// acc[o] = sum over k < count of table[idx[k] * stride + o], for o <
+/// padded, in int32 (exact): the rows of inputs that share one value.
+/// Requires count <= max_rowsum_inputs and padded a multiple of row_align.
+template <class Index>
+inline void rowsum_i32(const std::int8_t* table, std::size_t stride, const Index* idx, std::size_t count,
+                       std::size_t padded, std::int32_t* acc) noexcept {
+    for (std::size_t o = 0; o < padded; ++o) acc[o] = 0;
+    for (std::size_t k = 0; k < count; ++k) {
+        const std::int8_t* r = table + static_cast<std::size_t>(idx[k]) * stride;
+        for (std::size_t o = 0; o < padded; ++o) acc[o] += r[o];
     }
 }
 
@@ -161,8 +223,8 @@ inline void step16(__m128i xa, __m128i xb, __m128i m, __m128i* a) noexcept {
     a[3] = _mm_add_epi32(a[3], _mm_madd_epi16(_mm_srai_epi16(_mm_unpackhi_epi8(t1, t1), 8), m));
 }
 
-template <std::size_t W, class Index>
-inline void i32_block(const std::int8_t* table, std::size_t stride, const Index* idx, const std::int8_t* qx,
+template <std::size_t W, class Index, class M>
+inline void i32_block(const std::int8_t* table, std::size_t stride, const Index* idx, const M* qx,
                       std::size_t count, std::size_t off, std::int32_t* acc) noexcept {
     constexpr std::size_t n = W / 16;
     __m128i a[4 * n];
@@ -171,14 +233,14 @@ inline void i32_block(const std::int8_t* table, std::size_t stride, const Index*
     for (; k + 2 <= count; k += 2) {
         const std::int8_t* ra = table + static_cast<std::size_t>(idx[k]) * stride + off;
         const std::int8_t* rb = table + static_cast<std::size_t>(idx[k + 1]) * stride + off;
-        const __m128i m = _mm_set1_epi32(tiny_ticket::quant::detail::pack_pair(qx ? qx[k] : 1, qx ? qx[k + 1] : 1));
+        const __m128i m = _mm_set1_epi32(tiny_ticket::quant::detail::pack_pair(qx[k], qx[k + 1]));
         for (std::size_t j = 0; j < n; ++j)
             step16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(ra + 16 * j)),
                    _mm_loadu_si128(reinterpret_cast<const __m128i*>(rb + 16 * j)), m, a + 4 * j);
     }
     if (k < count) {
         const std::int8_t* ra = table + static_cast<std::size_t>(idx[k]) * stride + off;
-        const __m128i m = _mm_set1_epi32(tiny_ticket::quant::detail::pack_pair(qx ? qx[k] : 1, 0));
+        const __m128i m = _mm_set1_epi32(tiny_ticket::quant::detail::pack_pair(qx[k], 0));
         for (std::size_t j = 0; j < n; ++j)
             step16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(ra + 16 * j)), _mm_setzero_si128(), m, a + 4 * j);
     }
@@ -206,11 +268,73 @@ inline void f_block(const std::int8_t* table, std::size_t stride, const Index* i
     for (std::size_t j = 0; j < 4 * n; ++j) _mm_storeu_ps(acc + off + 4 * j, a[j]);
 }
 
+// Row sums in 16-bit lanes. Each row is read as offset binary (x ^ 0x80 =
+// x + 128, in [1, 255]), so a 16-bit lane holds odd * 256 + even with both
+// bytes unsigned: one addition sums the lane (mod 2^16), a logical shift
+// and an addition sum the odd bytes alone, and the even sums follow as
+// lane sum - 256 * odd sum. Both stay below 2^16 for up to rowsum_chunk
+// rows, so the recovery is exact; a row costs one load, one xor, one shift
+// and two additions per 16 outputs. The offsets (128 per row) are removed
+// when the sums are widened to int32.
+inline void widen16(__m128i lanes, __m128i odd, std::size_t rows, std::int32_t* p, bool add) noexcept {
+    const __m128i even = _mm_sub_epi16(lanes, _mm_slli_epi16(odd, 8));
+    const __m128i lo = _mm_unpacklo_epi16(even, odd), hi = _mm_unpackhi_epi16(even, odd), z = _mm_setzero_si128();
+    const __m128i off = _mm_set1_epi32(static_cast<int>(128 * rows));
+    const __m128i w[4] = {_mm_unpacklo_epi16(lo, z), _mm_unpackhi_epi16(lo, z), _mm_unpacklo_epi16(hi, z),
+                          _mm_unpackhi_epi16(hi, z)};
+    for (std::size_t q = 0; q < 4; ++q) {
+        __m128i* d = reinterpret_cast<__m128i*>(p + 4 * q);
+        const __m128i v = _mm_sub_epi32(w[q], off);
+        _mm_storeu_si128(d, add ? _mm_add_epi32(_mm_loadu_si128(d), v) : v);
+    }
+}
+
+// One row's 16 outputs into the lane and odd-byte sums.
+inline void rowsum_step(const std::int8_t* r, __m128i flip, __m128i& lanes, __m128i& odd) noexcept {
+    const __m128i x = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r)), flip);
+    lanes = _mm_add_epi16(x, lanes);
+    odd = _mm_add_epi16(_mm_srli_epi16(x, 8), odd);
+}
+
+// W = 16 or 32 outputs per pass, accumulators in named variables (arrays
+// of vectors leave GCC copying registers on every row).
+template <std::size_t W, class Index>
+inline void rowsum_block(const std::int8_t* table, std::size_t stride, const Index* idx, std::size_t count,
+                         std::size_t off, std::int32_t* acc) noexcept {
+    static_assert(W == 16 || W == 32, "16 or 32 outputs per pass");
+    const __m128i flip = _mm_set1_epi8(static_cast<char>(0x80));
+    const std::int8_t* base = table + off;
+    std::size_t c = 0;
+    do {
+        const std::size_t end = count - c > rowsum_chunk ? c + rowsum_chunk : count;
+        __m128i l0 = _mm_setzero_si128(), o0 = l0, l1 = l0, o1 = l0;
+        std::size_t k = c;
+        // Two rows per iteration: fewer loop instructions, and GCC then keeps
+        // the accumulators in place instead of copying them every row.
+        for (; k + 2 <= end; k += 2) {
+            const std::int8_t* ra = base + static_cast<std::size_t>(idx[k]) * stride;
+            const std::int8_t* rb = base + static_cast<std::size_t>(idx[k + 1]) * stride;
+            rowsum_step(ra, flip, l0, o0);
+            if constexpr (W == 32) rowsum_step(ra + 16, flip, l1, o1);
+            rowsum_step(rb, flip, l0, o0);
+            if constexpr (W == 32) rowsum_step(rb + 16, flip, l1, o1);
+        }
+        if (k < end) {
+            const std::int8_t* r = base + static_cast<std::size_t>(idx[k]) * stride;
+            rowsum_step(r, flip, l0, o0);
+            if constexpr (W == 32) rowsum_step(r + 16, flip, l1, o1);
+        }
+        widen16(l0, o0, end - c, acc + off, c != 0);
+        if constexpr (W == 32) widen16(l1, o1, end - c, acc + off + 16, c != 0);
+        c = end;
+    } while (c < count);
+}
+
 }  // namespace detail
 
 /// Same contract as scalar::gather_i32; bit-identical results.
-template <class Index>
-inline void gather_i32(const std::int8_t* table, std::size_t stride, const Index* idx, const std::int8_t* qx,
+template <class Index, class M>
+inline void gather_i32(const std::int8_t* table, std::size_t stride, const Index* idx, const M* qx,
                        std::size_t count, std::size_t padded, std::int32_t* acc) noexcept {
     tiny_ticket::quant::detail::for_blocks<32, 16>(padded, [&](auto w, std::size_t o) {
         detail::i32_block<decltype(w)::value>(table, stride, idx, qx, count, o, acc);
@@ -232,6 +356,15 @@ inline void gather_f(const std::int8_t* table, std::size_t stride, const Index* 
     scalar::gather_f(table, stride, idx, v, count, padded, acc);
 }
 
+/// Same contract as scalar::rowsum_i32; bit-identical results.
+template <class Index>
+inline void rowsum_i32(const std::int8_t* table, std::size_t stride, const Index* idx, std::size_t count,
+                       std::size_t padded, std::int32_t* acc) noexcept {
+    tiny_ticket::quant::detail::for_blocks<32, 16>(padded, [&](auto w, std::size_t o) {
+        detail::rowsum_block<decltype(w)::value>(table, stride, idx, count, o, acc);
+    });
+}
+
 inline constexpr const char* name = "sse2";
 
 }  // namespace sse2
@@ -243,8 +376,8 @@ namespace avx2 {
 
 namespace detail {
 
-template <std::size_t W, class Index>
-inline void i32_block(const std::int8_t* table, std::size_t stride, const Index* idx, const std::int8_t* qx,
+template <std::size_t W, class Index, class M>
+inline void i32_block(const std::int8_t* table, std::size_t stride, const Index* idx, const M* qx,
                       std::size_t count, std::size_t off, std::int32_t* acc) noexcept {
     constexpr std::size_t n = W / 16;
     __m256i a[2 * n];
@@ -259,14 +392,14 @@ inline void i32_block(const std::int8_t* table, std::size_t stride, const Index*
     for (; k + 2 <= count; k += 2) {
         const std::int8_t* ra = table + static_cast<std::size_t>(idx[k]) * stride + off;
         const std::int8_t* rb = table + static_cast<std::size_t>(idx[k + 1]) * stride + off;
-        const __m256i m = _mm256_set1_epi32(tiny_ticket::quant::detail::pack_pair(qx ? qx[k] : 1, qx ? qx[k + 1] : 1));
+        const __m256i m = _mm256_set1_epi32(tiny_ticket::quant::detail::pack_pair(qx[k], qx[k + 1]));
         for (std::size_t j = 0; j < n; ++j)
             step(_mm_loadu_si128(reinterpret_cast<const __m128i*>(ra + 16 * j)),
                  _mm_loadu_si128(reinterpret_cast<const __m128i*>(rb + 16 * j)), m, j);
     }
     if (k < count) {
         const std::int8_t* ra = table + static_cast<std::size_t>(idx[k]) * stride + off;
-        const __m256i m = _mm256_set1_epi32(tiny_ticket::quant::detail::pack_pair(qx ? qx[k] : 1, 0));
+        const __m256i m = _mm256_set1_epi32(tiny_ticket::quant::detail::pack_pair(qx[k], 0));
         for (std::size_t j = 0; j < n; ++j)
             step(_mm_loadu_si128(reinterpret_cast<const __m128i*>(ra + 16 * j)), _mm_setzero_si128(), m, j);
     }
@@ -295,11 +428,55 @@ inline void f_block(const std::int8_t* table, std::size_t stride, const Index* i
     for (std::size_t j = 0; j < n; ++j) _mm256_storeu_ps(acc + off + 8 * j, a[j]);
 }
 
+inline void add_or_store(std::int32_t* p, __m256i v, bool add) noexcept {
+    __m256i* d = reinterpret_cast<__m256i*>(p);
+    _mm256_storeu_si256(d, add ? _mm256_add_epi32(_mm256_loadu_si256(d), v) : v);
+}
+
+// As sse2::detail::rowsum_block (offset binary, odd sums apart), 32
+// outputs per register, W = 32 or 64 per pass.
+template <std::size_t W, class Index>
+inline void rowsum_block(const std::int8_t* table, std::size_t stride, const Index* idx, std::size_t count,
+                         std::size_t off, std::int32_t* acc) noexcept {
+    static_assert(W == 32 || W == 64, "32 or 64 outputs per pass");
+    const __m256i flip = _mm256_set1_epi8(static_cast<char>(0x80));
+    const std::int8_t* base = table + off;
+    auto step = [flip](const std::int8_t* r, __m256i& lanes, __m256i& odd) {
+        const __m256i x = _mm256_xor_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(r)), flip);
+        lanes = _mm256_add_epi16(x, lanes);
+        odd = _mm256_add_epi16(_mm256_srli_epi16(x, 8), odd);
+    };
+    // unpack works within 128-bit lanes: lo holds outputs 0-7 and 16-23,
+    // hi 8-15 and 24-31.
+    auto widen = [](__m256i lanes, __m256i odd, std::size_t rows, std::int32_t* p, bool add) {
+        const __m256i even = _mm256_sub_epi16(lanes, _mm256_slli_epi16(odd, 8));
+        const __m256i lo = _mm256_unpacklo_epi16(even, odd), hi = _mm256_unpackhi_epi16(even, odd);
+        const __m256i offset = _mm256_set1_epi32(static_cast<int>(128 * rows));
+        add_or_store(p, _mm256_sub_epi32(_mm256_cvtepu16_epi32(_mm256_castsi256_si128(lo)), offset), add);
+        add_or_store(p + 8, _mm256_sub_epi32(_mm256_cvtepu16_epi32(_mm256_castsi256_si128(hi)), offset), add);
+        add_or_store(p + 16, _mm256_sub_epi32(_mm256_cvtepu16_epi32(_mm256_extracti128_si256(lo, 1)), offset), add);
+        add_or_store(p + 24, _mm256_sub_epi32(_mm256_cvtepu16_epi32(_mm256_extracti128_si256(hi, 1)), offset), add);
+    };
+    std::size_t c = 0;
+    do {
+        const std::size_t end = count - c > rowsum_chunk ? c + rowsum_chunk : count;
+        __m256i l0 = _mm256_setzero_si256(), o0 = l0, l1 = l0, o1 = l0;
+        for (std::size_t k = c; k < end; ++k) {
+            const std::int8_t* r = base + static_cast<std::size_t>(idx[k]) * stride;
+            step(r, l0, o0);
+            if constexpr (W == 64) step(r + 32, l1, o1);
+        }
+        widen(l0, o0, end - c, acc + off, c != 0);
+        if constexpr (W == 64) widen(l1, o1, end - c, acc + off + 32, c != 0);
+        c = end;
+    } while (c < count);
+}
+
 }  // namespace detail
 
 /// Same contract as scalar::gather_i32; bit-identical results.
-template <class Index>
-inline void gather_i32(const std::int8_t* table, std::size_t stride, const Index* idx, const std::int8_t* qx,
+template <class Index, class M>
+inline void gather_i32(const std::int8_t* table, std::size_t stride, const Index* idx, const M* qx,
                        std::size_t count, std::size_t padded, std::int32_t* acc) noexcept {
     tiny_ticket::quant::detail::for_blocks<64, 16>(padded, [&](auto w, std::size_t o) {
         detail::i32_block<decltype(w)::value>(table, stride, idx, qx, count, o, acc);
@@ -319,6 +496,17 @@ template <class Index>
 inline void gather_f(const std::int8_t* table, std::size_t stride, const Index* idx, const double* v, std::size_t count,
                      std::size_t padded, double* acc) noexcept {
     scalar::gather_f(table, stride, idx, v, count, padded, acc);
+}
+
+/// Same contract as scalar::rowsum_i32; bit-identical results.
+template <class Index>
+inline void rowsum_i32(const std::int8_t* table, std::size_t stride, const Index* idx, std::size_t count,
+                       std::size_t padded, std::int32_t* acc) noexcept {
+    tiny_ticket::quant::detail::for_blocks<64, 16>(padded, [&](auto w, std::size_t o) {
+        constexpr std::size_t width = decltype(w)::value;
+        if constexpr (width == 16) sse2::detail::rowsum_block<16>(table, stride, idx, count, o, acc);
+        else detail::rowsum_block<width>(table, stride, idx, count, o, acc);
+    });
 }
 
 inline constexpr const char* name = "avx2";

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -21,11 +22,14 @@ namespace tiny_ticket::quant {
 
 /// The int8 counterpart of nn::basic_network: same inputs, same logits
 /// layout, weights held only as int8 rows with one float scale per output.
-/// Weight-only mode sums v * int8 in float and scales each output once;
-/// full mode quantizes each layer's input vector to int8 (one scale per
-/// vector), sums int8 x int8 in int32 and scales each output once by
-/// (input scale x row scale). The first layer gathers the int8 rows of the
-/// active sparse features; the embedding part is folded in at build time
+/// In the first layer most active sparse features of a group share one
+/// value (seen once, same norm), so in both modes all their int8 rows are
+/// added exactly in integers and scaled once by value x row scale; the few
+/// other features add their difference from that value (weight-only: in
+/// float; full: rounded to int16 levels, int32 sums). The other layers
+/// take float inputs times int8 in float (weight-only) or the input
+/// quantized to int16 levels (one scale per vector) times int8, summed in
+/// int32 (full); each output is scaled once. The embedding part of the first layer is folded in at build time
 /// (table x first layer, requantized with one scale per output), so a token
 /// costs one int8 row addition in both modes.
 template <class T>
@@ -127,10 +131,11 @@ public:
         if (s.b.size() < max_width_) s.b.resize(max_width_);
         if (s.logits.size() < heads_.stride) s.logits.resize(heads_.stride);
         const std::size_t n = std::max(max_in_, sparse_hint);
-        if (s.q.size() < n) s.q.resize(n);
-        if (s.nz.size() < max_in_) s.nz.resize(max_in_);
-        if (s.v.size() < max_in_) s.v.resize(max_in_);
-        if (s.acc.size() < max_width_) s.acc.resize(max_width_);
+        // acc: the int32 sums, then int16-level inputs (kept in int32, the
+        // scratch's integer type).
+        if (s.nz.size() < n) s.nz.resize(n);
+        if (s.v.size() < n) s.v.resize(n);
+        if (s.acc.size() < max_width_ + n) s.acc.resize(max_width_ + n);
         if (s.facc.size() < max_width_) s.facc.resize(max_width_);
     }
 
@@ -189,52 +194,153 @@ private:
         }
     };
 
+    // y[o] = bias[o] + sum_k val[k] * scale[o] * row(idx[k])[o] (+ the
+    // embedding). Most active features of a group share one value (seen
+    // once, same norm): each group's rows are all added exactly
+    // (rowsum_i32) and scaled once by that value v0; the few features with
+    // another value add their difference from their group's v0: in full
+    // mode rounded to int16 levels (one scale for all of them) through the
+    // pmaddwd kernel, in weight-only mode in float.
     void first_layer(const basic_feature_vector<T>& f, nn::network_scratch<T>& s, T* y) const {
         const std::size_t n = f.index.size();
         const std::uint32_t* idx = f.index.data();
         const T* val = f.value.data();
-        if (mode_ == quant_mode::weight_only) {
-            T* acc = s.facc.data();
-            active::gather_f(first_rows_.data(), stride0_, idx, val, n, stride0_, acc);
-            for (std::size_t o = 0; o < hidden0_; ++o) y[o] = first_bias_[o] + static_cast<T>(first_scale_[o]) * acc[o];
-        } else {
-            for (std::size_t o = 0; o < hidden0_; ++o) y[o] = first_bias_[o];
-            // One scale per feature group: the groups are normalized apart
-            // (each its own L2 norm), so one scale for the whole input would
-            // leave the smaller group with few levels. The featurizer emits
-            // the groups in input order, so each is one run of the list,
-            // found by binary search. (Any split into runs is exact
-            // arithmetic; the grouping only buys precision.)
-            std::size_t k = 0;
-            for (std::size_t g = 0; g < 4 && k < n; ++g) {
-                const std::size_t b = k, end = group_end_[g];
-                k = g == 3 ? n
-                           : static_cast<std::size_t>(
-                                 std::partition_point(idx + b, idx + n, [end](std::uint32_t i) { return i < end; }) - idx);
-                if (k == b) continue;
-                const float sx = quantize_vector(val + b, k - b, s.q.data() + b);
-                add_i32(first_rows_.data(), stride0_, idx + b, s.q.data() + b, k - b, first_scale_.data(), sx, hidden0_,
-                        s.acc.data(), y);
+        std::int32_t* acc = s.acc.data();
+        std::uint32_t* rest = s.nz.data();
+        T* delta = s.v.data();
+        std::size_t r = 0;
+        for (std::size_t o = 0; o < stride0_; ++o) y[o] = first_bias_[o];
+        // The featurizer emits the groups in input order, each one run.
+        std::size_t k = 0;
+        for (std::size_t g = 0; g < 4 && k < n; ++g) {
+            const std::uint32_t end = static_cast<std::uint32_t>(group_end_[g]);
+            const std::size_t b = k;
+            if (idx[b] >= end) continue;
+            // The smallest of its first values: a feature seen once, as a rule.
+            T v0 = val[b];
+            for (std::size_t j = b + 1; j < n && j < b + 4 && idx[j] < end; ++j) v0 = val[j] < v0 ? val[j] : v0;
+            k = scan_group(idx, val, b, n, end, v0, rest, delta, r);
+            for (std::size_t c = b; c < k; c += max_rowsum_inputs) {
+                const std::size_t len = std::min(max_rowsum_inputs, k - c);
+                active::rowsum_i32(first_rows_.data(), stride0_, idx + c, len, stride0_, acc);
+                add_scaled(y, first_scale_.data(), acc, v0, stride0_);
+            }
+        }
+        if (r > 0) {
+            if (mode_ == quant_mode::weight_only) {
+                T* facc = s.facc.data();
+                active::gather_f(first_rows_.data(), stride0_, rest, delta, r, stride0_, facc);
+                const float* sc = first_scale_.data();
+                for (std::size_t o = 0; o < stride0_; ++o) y[o] += static_cast<T>(sc[o]) * facc[o];
+            } else {
+                std::int32_t* q = acc + max_width_;
+                const float sd = quantize_vector16(delta, r, q);
+                add_i32(first_rows_.data(), stride0_, rest, q, r, first_scale_.data(), sd, acc, y);
             }
         }
         const std::size_t tokens = f.embedding_rows.size();
         if (tokens) {
             // Every token weighs 1: an exact int32 sum of its int8 rows.
-            const float inv = 1.0f / static_cast<float>(tokens);
-            add_i32(proj_.data(), stride0_, f.embedding_rows.data(), static_cast<const std::int8_t*>(nullptr), tokens,
-                    proj_scale_.data(), inv, hidden0_, s.acc.data(), y);
+            const T inv = T(1) / static_cast<T>(tokens);
+            for (std::size_t c = 0; c < tokens; c += max_rowsum_inputs) {
+                const std::size_t len = std::min(max_rowsum_inputs, tokens - c);
+                active::rowsum_i32(proj_.data(), stride0_, f.embedding_rows.data() + c, len, stride0_, acc);
+                add_scaled(y, proj_scale_.data(), acc, inv, stride0_);
+            }
         }
     }
 
-    // y[o] += (xs * scale[o]) * sum_k qx[k] * row_k[o], in int32 chunks that cannot overflow.
+    // Scans the group that starts at b (indices below end) and returns where
+    // it ends; appends its features whose value differs from v0 to rest
+    // (index) and delta (value - v0). About one feature in ten differs: too
+    // many for a predicted branch per feature, so the differing ones of up
+    // to 64 features are collected in a bit mask first (four compares at a
+    // time), and the group's end is found in the same pass.
+    static std::size_t scan_group(const std::uint32_t* idx, const T* val, std::size_t b, std::size_t n,
+                                  std::uint32_t end, T v0, std::uint32_t* rest, T* delta, std::size_t& r) noexcept {
+        std::size_t k = b;
+        for (;;) {
+            const std::size_t len = std::min<std::size_t>(64, n - k);
+            std::uint64_t mask = 0;
+            std::size_t j = 0, stop = len;
+#if defined(__SSE2__)
+            if constexpr (std::is_same_v<T, float>) {
+                // Indices are below 2^31 (a wider input could not be held),
+                // so the signed compare is exact.
+                const __m128 ref = _mm_set1_ps(v0);
+                const __m128i lim = _mm_set1_epi32(static_cast<std::int32_t>(end));
+                for (; j + 4 <= len; j += 4) {
+                    const __m128i iv = _mm_loadu_si128(reinterpret_cast<const __m128i*>(idx + k + j));
+                    const unsigned in = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmplt_epi32(iv, lim))));
+                    const unsigned ne = static_cast<unsigned>(_mm_movemask_ps(_mm_cmpneq_ps(_mm_loadu_ps(val + k + j), ref)));
+                    mask |= static_cast<std::uint64_t>(ne & in) << j;
+                    if (in != 0xFu) {
+                        // Sorted indices: the ones inside the group come first.
+                        stop = j + lowest_bit(~in & 0xFu);
+                        break;
+                    }
+                }
+            }
+#endif
+            if (stop == len)
+                for (; j < len; ++j) {
+                    if (idx[k + j] >= end) {
+                        stop = j;
+                        break;
+                    }
+                    mask |= static_cast<std::uint64_t>(val[k + j] != v0 ? 1 : 0) << j;
+                }
+            for (; mask; mask &= mask - 1) {
+                const std::size_t i = k + lowest_bit(mask);
+                rest[r] = idx[i];
+                delta[r] = val[i] - v0;
+                ++r;
+            }
+            k += stop;
+            if (stop < len || k == n) return k;
+        }
+    }
+
+    // y[o] += f * scale[o] * acc[o] over a padded width (a multiple of 4).
+    // Spelled out for SSE2: at -O2 compilers leave this loop scalar (unknown
+    // trip count), and it runs once per group and layer.
+    static void add_scaled(T* y, const float* scale, const std::int32_t* acc, T f, std::size_t n) noexcept {
+        std::size_t o = 0;
+#if defined(__SSE2__)
+        if constexpr (std::is_same_v<T, float>) {
+            const __m128 fv = _mm_set1_ps(f);
+            for (; o + 4 <= n; o += 4) {
+                const __m128 a = _mm_cvtepi32_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(acc + o)));
+                const __m128 m = _mm_mul_ps(_mm_mul_ps(fv, _mm_loadu_ps(scale + o)), a);
+                _mm_storeu_ps(y + o, _mm_add_ps(_mm_loadu_ps(y + o), m));
+            }
+        }
+#endif
+        for (; o < n; ++o) y[o] += f * static_cast<T>(scale[o]) * static_cast<T>(acc[o]);
+    }
+
+    static std::size_t lowest_bit(std::uint64_t m) noexcept {
+#if defined(__GNUC__)
+        return static_cast<std::size_t>(__builtin_ctzll(m));
+#else
+        std::size_t b = 0;
+        while (!(m & 1)) {
+            m >>= 1;
+            ++b;
+        }
+        return b;
+#endif
+    }
+
+    // y[o] += (xs * scale[o]) * sum_k qx[k] * row_k[o] for int16-level qx, in
+    // int32 chunks that cannot overflow; `stride` outputs (the padding adds 0).
     template <class Index>
-    void add_i32(const std::int8_t* table, std::size_t stride, const Index* idx, const std::int8_t* qx, std::size_t n,
-                 const float* scale, float xs, std::size_t out, std::int32_t* acc, T* y) const noexcept {
-        for (std::size_t c = 0; c < n; c += max_i32_inputs) {
-            const std::size_t len = std::min(max_i32_inputs, n - c);
-            active::gather_i32(table, stride, idx + c, qx ? qx + c : nullptr, len, stride, acc);
-            for (std::size_t o = 0; o < out; ++o)
-                y[o] += static_cast<T>(xs * scale[o]) * static_cast<T>(acc[o]);
+    void add_i32(const std::int8_t* table, std::size_t stride, const Index* idx, const std::int32_t* qx, std::size_t n,
+                 const float* scale, float xs, std::int32_t* acc, T* y) const noexcept {
+        for (std::size_t c = 0; c < n; c += max_i32_inputs16) {
+            const std::size_t len = std::min(max_i32_inputs16, n - c);
+            active::gather_i32(table, stride, idx + c, qx + c, len, stride, acc);
+            add_scaled(y, scale, acc, static_cast<T>(xs), stride);
         }
     }
 
@@ -255,15 +361,16 @@ private:
             for (std::size_t o = 0; o < d.out; ++o) y[o] = d.bias[o] + static_cast<T>(d.scale[o]) * acc[o];
             return;
         }
-        std::int8_t* q = s.q.data();
-        const float sx = quantize_vector(x, d.in, q);
+        std::int32_t* q = s.acc.data() + max_width_;
+        const float sx = quantize_vector16(x, d.in, q);
         for (std::size_t i = 0; i < d.in; ++i) {
             nz[n] = static_cast<std::uint32_t>(i);
             q[n] = q[i];
             n += q[i] != 0 ? 1 : 0;
         }
-        for (std::size_t o = 0; o < d.out; ++o) y[o] = d.bias[o];
-        add_i32(d.wt.data(), d.stride, nz, q, n, d.scale.data(), sx, d.out, s.acc.data(), y);
+        const T* bias = d.bias.data();
+        for (std::size_t o = 0; o < d.stride; ++o) y[o] = bias[o];
+        add_i32(d.wt.data(), d.stride, nz, q, n, d.scale.data(), sx, s.acc.data(), y);
     }
 
     quant_mode mode_ = quant_mode::none;
