@@ -507,26 +507,20 @@ private:
         const std::size_t n = s.size();
         unsigned run = 0;
         char prev = 0;
+        auto excess = [&](char c) {
+            const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            run = (letter && c == prev) ? run + 1 : 1;
+            prev = c;
+            return letter && run > max_rep;
+        };
         // Most texts have no over-long run: find the first excess letter
         // before writing anything.
         std::size_t i = 0;
-        for (; i < n; ++i) {
-            const char c = s[i];
-            const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-            run = (letter && c == prev) ? run + 1 : 1;
-            prev = c;
-            if (letter && run > max_rep) break;
-        }
+        while (i < n && !excess(s[i])) ++i;
         if (i == n) return;
         std::size_t w = i;
-        for (++i; i < n; ++i) {
-            const char c = s[i];
-            const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-            run = (letter && c == prev) ? run + 1 : 1;
-            prev = c;
-            if (letter && run > max_rep) continue;
-            s[w++] = c;
-        }
+        for (++i; i < n; ++i)
+            if (!excess(s[i])) s[w++] = s[i];
         s.resize(w);
     }
 
