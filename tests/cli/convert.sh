@@ -46,5 +46,5 @@ echo '{"version": 2, "vocab": {}, "layers": {}, "heads": {}}' > "$tmp/v2.json"
 [ ! -e "$tmp/out.json" ] || fail "a failed convert left an output file"
 "$exe" convert "$tmp/nope.json" "$tmp/out.json" 2> "$tmp/err"; rc=$?
 [ $rc -eq 1 ] && grep -q "nope.json" "$tmp/err" || fail "missing input: rc=$rc"
-"$exe" convert --help | grep -q "usage: tiny-ticket convert" || fail "--help"
+help=$("$exe" convert --help) && grep -q "usage: tiny-ticket convert" <<<"$help" || fail "--help"
 echo "convert cli ok"

@@ -46,5 +46,5 @@ echo '{"format": "tiny_ticket", "version": 99}' > "$tmp/new.json"
 [ $rc -eq 1 ] && grep -q "newer than this library" "$tmp/err" || fail "newer version: rc=$rc $(cat "$tmp/err")"
 "$exe" frobnicate 2> "$tmp/err"; rc=$?
 [ $rc -eq 2 ] && grep -q "unknown command" "$tmp/err" || fail "unknown command: rc=$rc"
-"$exe" predict --help | grep -q "usage: tiny-ticket predict" || fail "--help"
+help=$("$exe" predict --help) && grep -q "usage: tiny-ticket predict" <<<"$help" || fail "--help"
 echo "predict cli ok"

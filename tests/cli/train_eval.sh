@@ -99,6 +99,8 @@ echo '{"training": {"learning_rat": 0.1}}' > "$tmp/bad.json"
 "$exe" eval --model "$tmp/nope.json" --data "$tmp/test.jsonl" 2> "$tmp/err"; rc=$?
 [ $rc -eq 1 ] && grep -q "nope.json" "$tmp/err" || fail "eval missing model: rc=$rc"
 set -e
-"$exe" train --help | grep -q "usage: tiny-ticket train" || fail "train --help"
-"$exe" eval --help | grep -q "usage: tiny-ticket eval" || fail "eval --help"
+# Captured, not piped: under pipefail, grep -q closing the pipe early can kill
+# the writer with SIGPIPE and fail a check that matched.
+help=$("$exe" train --help) && grep -q "usage: tiny-ticket train" <<<"$help" || fail "train --help"
+help=$("$exe" eval --help) && grep -q "usage: tiny-ticket eval" <<<"$help" || fail "eval --help"
 echo "train/eval cli ok"
