@@ -180,8 +180,10 @@ void BM_shipped_normalize(benchmark::State& state) {
 }
 BENCHMARK(BM_shipped_normalize);
 
-// Tokenization and feature extraction on already normalized text.
+// Tokenization and feature extraction on already normalized text; with
+// /folded:1 the form predict() computes (basic_featurizer::extract_folded).
 void BM_shipped_tokenize_features(benchmark::State& state) {
+    const bool folded = state.range(0) != 0;
     if (!usable(state)) return;
     const auto& clf = *shipped<float>();
     std::vector<std::string> normalized;
@@ -192,21 +194,25 @@ void BM_shipped_tokenize_features(benchmark::State& state) {
         tiny_ticket::normalizer::tokenize(n, ws.tokens);
         feat.extract(n, ws.tokens, ws.features, ws.feat);
     }
+    auto extract = [&](const std::string& n) {
+        if (folded) feat.extract_folded(n, ws.tokens, ws.features, ws.feat);
+        else feat.extract(n, ws.tokens, ws.features, ws.feat);
+    };
     std::size_t i = 0, bytes = 0;
     const std::uint64_t a0 = allocations;
     for (auto _ : state) {
         tiny_ticket::normalizer::tokenize(normalized[i], ws.tokens);
-        feat.extract(normalized[i], ws.tokens, ws.features, ws.feat);
+        extract(normalized[i]);
         benchmark::DoNotOptimize(ws.features.index.data());
         bytes += normalized[i].size();
         if (++i == normalized.size()) i = 0;
     }
     report(state, 1, bytes, allocations - a0);
 }
-BENCHMARK(BM_shipped_tokenize_features);
+BENCHMARK(BM_shipped_tokenize_features)->ArgName("folded")->Arg(0)->Arg(1);
 
 // Network forward pass (trunk and fused heads, raw logits) on features
-// computed beforehand.
+// computed beforehand; /folded:1 on the form predict() computes.
 template <class T>
 void BM_shipped_network(benchmark::State& state) {
     if (!usable<T>(state)) return;
@@ -214,7 +220,8 @@ void BM_shipped_network(benchmark::State& state) {
     std::vector<tiny_ticket::basic_feature_vector<T>> feats;
     auto ws = clf.make_workspace();
     for (const auto& t : eval_corpus().texts) {
-        clf.featurize(t, ws);
+        if (state.range(0) != 0) (void)clf.predict(t, ws);
+        else clf.featurize(t, ws);
         feats.push_back(ws.features);
     }
     tiny_ticket::nn::network_scratch<T> scratch;
@@ -230,8 +237,8 @@ void BM_shipped_network(benchmark::State& state) {
     }
     report(state, 1, 0, allocations - a0);
 }
-BENCHMARK_TEMPLATE(BM_shipped_network, float);
-BENCHMARK_TEMPLATE(BM_shipped_network, double);
+BENCHMARK_TEMPLATE(BM_shipped_network, float)->ArgName("folded")->Arg(0)->Arg(1);
+BENCHMARK_TEMPLATE(BM_shipped_network, double)->ArgName("folded")->Arg(0)->Arg(1);
 
 // Whole predict (normalize, tokenize, features, network, softmax/sigmoid of
 // five heads) cycling through `texts` after one warm-up pass.

@@ -2,8 +2,13 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <limits>
-#include <tiny_ticket/classifier.hpp>
+#include <string>
+#include <vector>
+#include <nlohmann/json.hpp>
+#include <tiny_ticket/tiny_ticket.hpp>
 
 #include "support/toy_model.hpp"
 
@@ -107,4 +112,90 @@ TEST_CASE_TEMPLATE("sparse network equals the naive dense computation", T, float
             for (std::size_t i = 0; i < prob.size(); ++i) CHECK(static_cast<double>(p.heads[h].scores[i]) == doctest::Approx(prob[i]).epsilon(tol));
         }
     }
+}
+
+namespace {
+
+// Largest |a - b| over the fused logits, relative to the logits' scale.
+template <class T>
+double logit_gap(const std::vector<T>& a, const std::vector<T>& b, std::size_t n) {
+    double gap = 0, scale = 1;
+    for (std::size_t i = 0; i < n; ++i) {
+        gap = std::max(gap, std::abs(static_cast<double>(a[i]) - static_cast<double>(b[i])));
+        scale = std::max(scale, std::abs(static_cast<double>(b[i])));
+    }
+    return gap / scale;
+}
+
+// predict() multiplies folded features (word rows plus corrections); the
+// network applied to the plain features must give the same logits.
+template <class T>
+void check_folding(const basic_classifier<T>& clf, const std::vector<std::string>& texts, bool mostly_fewer) {
+    REQUIRE(clf.network().folded_words() == clf.featurizer().word_count());
+    auto folded = clf.make_workspace();
+    auto plain = clf.make_workspace();
+    const std::size_t n = clf.network().logits();
+    // Float sums in another order: both paths are a few ulps of the logits' scale
+    // off the exact value, over hundreds of terms.
+    const double tol = sizeof(T) == 4 ? 1e-4 : 1e-12;
+    double worst = 0;
+    std::size_t fewer = 0;
+    for (const auto& text : texts) {
+        CAPTURE(text);
+        const auto& p = clf.predict(text, folded);
+        clf.featurize(text, plain);
+        clf.network().forward(plain.features, plain.net);
+        const double gap = logit_gap(folded.net.logits, plain.net.logits, n);
+        worst = std::max(worst, gap);
+        CHECK(gap <= tol);
+        fewer += folded.features.index.size() < plain.features.index.size() ? 1 : 0;
+        // The labels come from the same logits.
+        for (std::size_t h = 0; h < clf.num_heads(); ++h) {
+            const std::size_t off = clf.network().head_offset(h), end = clf.network().head_offset(h + 1);
+            if (end - off < 2) continue;
+            std::size_t best = off;
+            for (std::size_t i = off; i < end; ++i)
+                if (plain.net.logits[i] > plain.net.logits[best]) best = i;
+            double second = -1e300;
+            for (std::size_t i = off; i < end; ++i)
+                if (i != best) second = std::max(second, static_cast<double>(plain.net.logits[i]));
+            if (static_cast<double>(plain.net.logits[best]) - second > 1e-4) CHECK(p.heads[h].label_index == best - off);
+        }
+    }
+    MESSAGE("folded vs plain: worst relative logit gap " << worst << " over " << texts.size() << " texts; "
+                                                          << fewer << " with fewer first-layer rows");
+    if (mostly_fewer) CHECK(fewer * 2 > texts.size());
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("folded word rows give the plain network's logits (toy model)", T, float, double) {
+    const basic_classifier<T> clf(toy::model<T>(11));
+    REQUIRE(clf.featurizer().can_fold());
+    check_folding(clf, {"refund nahi mila, paisa wapas kar do", "where is my order 55", "", "zzz qqq",
+                        "cancel cancel please track my order not received", "refund refund refund refund",
+                        "xylophone quux refund", "a", "track track my my order order"},
+                  false);
+}
+
+TEST_CASE_TEMPLATE("folded word rows give the plain network's logits (shipped model)", T, float, double) {
+    const std::filesystem::path src = TINY_TICKET_SOURCE_DIR;
+    const basic_classifier<T> clf(load_model<T>(src / "models" / "tiny_ticket-default-v2.json"));
+    REQUIRE(clf.featurizer().can_fold());
+    std::vector<std::string> texts;
+    for (const char* f : {"dev_tickets.jsonl", "tune_tickets.jsonl"}) {
+        std::ifstream in(src / "tests" / "data" / f);
+        REQUIRE(in);
+        std::string line;
+        while (std::getline(in, line))
+            if (!line.empty()) texts.push_back(nlohmann::json::parse(line).at("text").get<std::string>());
+    }
+    REQUIRE(texts.size() > 500);
+    // Repeats, unknown words, mixed known/unknown n-grams, a long text.
+    texts.push_back("refund refund refund refund refund");
+    texts.push_back("qwzx refundzz blorp ticketing refunded");
+    std::string long_text;
+    for (int i = 0; i < 300; ++i) long_text += texts[static_cast<std::size_t>(i)] + " ";
+    texts.push_back(long_text);
+    check_folding(clf, texts, true);
 }

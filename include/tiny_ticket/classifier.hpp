@@ -146,8 +146,14 @@ public:
     /// `ws.result` until the next call with `ws`. Never throws and performs no
     /// heap allocation once `ws` has seen a text at least this long.
     const prediction& predict(std::string_view text, workspace& ws) const {
-        featurize(text, ws);
         const auto& st = *state_;
+        if (st.folded) {
+            st.norm.normalize(text, ws.normalized, ws.norm);
+            normalizer::tokenize(ws.normalized, ws.tokens);
+            st.feat.extract_folded(ws.normalized, ws.tokens, ws.features, ws.feat);
+        } else {
+            featurize(text, ws);
+        }
         if (st.quantized) st.qnet.forward(ws.features, ws.net);
         else st.net.forward(ws.features, ws.net);
         fill(ws.net.logits.data(), ws.result);
@@ -197,8 +203,10 @@ public:
         return out;
     }
 
-    /// Normalization, tokens and features of `text` into `ws` (what predict
-    /// sees; used by training, evaluation and explanations).
+    /// Normalization, tokens and features of `text` into `ws`: what predict
+    /// computes, with each feature listed on its own (predict may use the
+    /// equivalent folded form, see basic_featurizer::extract_folded). Used by
+    /// training, evaluation and explanations.
     void featurize(std::string_view text, workspace& ws) const {
         const auto& st = *state_;
         st.norm.normalize(text, ws.normalized, ws.norm);
@@ -236,13 +244,17 @@ private:
               feat(model.features),
               quantized(model.quantized.active()),
               net(quantized ? nn::basic_network<T>() : nn::basic_network<T>(model)),
-              qnet(quantized ? quant::basic_qnetwork<T>(model) : quant::basic_qnetwork<T>()) {}
+              qnet(quantized ? quant::basic_qnetwork<T>(model) : quant::basic_qnetwork<T>()),
+              folded(!quantized && net.fold_word_rows(feat)) {}
         model_type model;
         normalizer norm;
         basic_featurizer<T> feat;
         bool quantized;
         nn::basic_network<T> net;
         quant::basic_qnetwork<T> qnet;
+        // predict() multiplies folded features: a known word's character
+        // n-grams cost one row instead of one per n-gram.
+        bool folded;
     };
 
     void prepare(workspace& ws, std::size_t text_bytes) const {

@@ -174,7 +174,10 @@ private:
     void run(std::string_view text, pass& ps) const {
         const basic_model<T>& m = clf_.model();
         const feature_spec<T>& f = m.features;
-        clf_.predict(text, ps.ws);  // leaves tokens and features in ws as predict saw them
+        clf_.predict(text, ps.ws);
+        // Each feature on its own: predict may have left the folded form,
+        // where a word's character n-grams share one entry.
+        clf_.featurize(text, ps.ws);
         const auto& fv = ps.ws.features;
         const std::size_t sparse = f.sparse_width(), dim = f.embedding.dim;
 

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "../detail/hash.hpp"
@@ -39,6 +40,9 @@ struct featurizer_scratch {
     std::size_t touched = 0;
     std::vector<std::int32_t> word;     ///< per token: its entry in the featurizer's word map, or -1
     std::vector<std::uint64_t> hashes;  ///< per token, shared by the vocabulary lookups
+    /// Folded form, per character bucket: how many of its counts came from
+    /// unknown tokens; 0 when untouched.
+    std::vector<std::uint32_t> unknown;
     std::string gram;
 };
 
@@ -250,6 +254,12 @@ public:
         if (spec.keywords.match == keyword_match::substring) substrings_.build(spec.keywords.phrases);
         for (std::size_t c = 0; c < log1p_table_size; ++c)
             log1p_[c] = static_cast<T>(std::log1p(static_cast<double>(c)));
+        const T unit = count_value(spec.char_ngrams.mode, 1.0f);
+        for (std::size_t c = 0; c < log1p_table_size; ++c) {
+            const T v = count_value(spec.char_ngrams.mode, static_cast<float>(c));
+            char_square_[c] = static_cast<double>(v) * static_cast<double>(v);
+            char_excess_[c] = v - unit * static_cast<T>(c);
+        }
         sparse_width_ = spec.sparse_width();
         cache_char_ngrams();
     }
@@ -262,6 +272,7 @@ public:
         if (s.acc.size() < sparse_width_) s.acc.assign(sparse_width_, 0.0f);
         // One spare place: add() writes before it knows whether the feature is new.
         if (s.order.size() < sparse_width_ + 1) s.order.resize(sparse_width_ + 1);
+        if (s.unknown.size() < spec_->char_ngrams.buckets) s.unknown.assign(spec_->char_ngrams.buckets, 0);
         s.gram.reserve(64);
         s.hashes.reserve(256);
         s.word.reserve(256);
@@ -271,6 +282,39 @@ public:
     /// output or scratch vectors must grow.
     void extract(std::string_view normalized, const std::vector<std::string_view>& tokens,
                  basic_feature_vector<T>& out, featurizer_scratch& s) const {
+        extract_impl<false>(normalized, tokens, out, s);
+    }
+
+    /// Whether extract_folded() differs from extract(): the model has
+    /// character n-grams and every word's n-grams are cached.
+    bool can_fold() const noexcept { return !char_cache_begin_.empty(); }
+    /// Entries of the word map (known words), the ids extract_folded() uses.
+    std::size_t word_count() const noexcept { return word_ids_.size(); }
+    /// Calls `f(word, first, last)` with the character n-gram buckets of
+    /// every known word (with repeats, as a token of it counts them).
+    template <class F>
+    void for_each_word_ngrams(F&& f) const {
+        if (!can_fold()) return;
+        for (std::size_t w = 0; w + 1 < char_cache_begin_.size(); ++w)
+            f(w, char_cache_.data() + char_cache_begin_[w], char_cache_.data() + char_cache_begin_[w + 1]);
+    }
+
+    /// The same linear function of the features as extract(), in a form that
+    /// is cheaper to multiply: a known token's character n-grams become one
+    /// entry at index `sparse_width() + word id` (a row its network holds as
+    /// the sum of the n-grams' rows, nn::basic_network::fold_word_rows) with
+    /// the value of a count of one, plus one correction per bucket whose
+    /// value is not what those entries sum to (counts above one, n-grams of
+    /// unknown tokens). Identical to extract() when !can_fold().
+    void extract_folded(std::string_view normalized, const std::vector<std::string_view>& tokens,
+                        basic_feature_vector<T>& out, featurizer_scratch& s) const {
+        extract_impl<true>(normalized, tokens, out, s);
+    }
+
+private:
+    template <bool Fold>
+    void extract_impl(std::string_view normalized, const std::vector<std::string_view>& tokens,
+                      basic_feature_vector<T>& out, featurizer_scratch& s) const {
         out.clear();
         prepare(s);
         const feature_spec<T>& sp = *spec_;
@@ -360,6 +404,10 @@ public:
                 c += 1.0f;
             };
             const std::uint32_t* cache = char_cache_.data();
+            if (Fold && can_fold()) {
+                extract_folded_chars(tokens, out, s);
+                return;
+            }
             for (std::size_t i = 0; i < tokens.size(); ++i) {
                 const std::int32_t w = i < s.word.size() ? s.word[i] : -1;
                 if (w >= 0 && !char_cache_begin_.empty()) {
@@ -375,6 +423,7 @@ public:
         }
     }
 
+public:
     /// Index of `token` in the bag-of-words vocabulary, or -1.
     std::int32_t bow_index(std::string_view token) const noexcept {
         const std::int32_t w = words_.find(token);
@@ -510,6 +559,105 @@ private:
         char_cache_begin_ = std::move(begin);
     }
 
+    // The character group of extract_folded(). Counts go where extract()
+    // keeps them (`acc`), so the working set stays what it was.
+    void extract_folded_chars(const std::vector<std::string_view>& tokens, basic_feature_vector<T>& out,
+                              featurizer_scratch& s) const {
+        const feature_spec<T>& sp = *spec_;
+        const std::uint32_t off = static_cast<std::uint32_t>(sp.char_offset());
+        float* grams = s.acc.data() + off;
+        std::uint32_t* unknown = s.unknown.data();
+        std::uint32_t* order = s.order.data();
+        std::size_t touched = 0;
+        auto count = [&](std::uint32_t b) {
+            float& c = grams[b];
+            order[touched] = b;
+            touched += c == 0.0f;
+            c += 1.0f;
+        };
+        const T unit = count_value(sp.char_ngrams.mode, 1.0f);
+        const std::size_t first = out.value.size();
+        out.index.resize(first + tokens.size());
+        std::uint32_t* wo = out.index.data() + first;
+        std::size_t words = 0;
+        const std::uint32_t* cache = char_cache_.data();
+        for (std::size_t i = 0; i < tokens.size(); ++i) {
+            const std::int32_t w = i < s.word.size() ? s.word[i] : -1;
+            if (w >= 0) {
+                const std::size_t wi = static_cast<std::size_t>(w);
+                wo[words++] = static_cast<std::uint32_t>(sparse_width_ + wi);
+                const std::uint32_t* e = cache + char_cache_begin_[wi + 1];
+                for (const std::uint32_t* b = cache + char_cache_begin_[wi]; b != e; ++b) count(*b);
+            } else {
+                char_ngrams(tokens[i], s.gram, [&](std::uint32_t b) {
+                    count(b);
+                    ++unknown[b];
+                });
+            }
+        }
+        // Each bucket's value minus what the word entries already give it
+        // (value of one per count from a known token); zero, and not stored,
+        // for a bucket counted once by a known token.
+        out.index.resize(first + words + touched);
+        out.value.resize(first + words + touched);
+        std::fill(out.value.begin() + static_cast<std::ptrdiff_t>(first),
+                  out.value.begin() + static_cast<std::ptrdiff_t>(first + words), unit);
+        std::uint32_t* oi = out.index.data() + first + words;
+        T* ov = out.value.data() + first + words;
+        double norm = 0;
+        std::size_t kept = 0;
+        auto settle = [&](auto with_unknown) {
+            for (std::size_t k = 0; k < touched; ++k) {
+                const std::uint32_t b = order[k];
+                const auto c = static_cast<std::uint32_t>(grams[b]);
+                grams[b] = 0.0f;
+                std::uint32_t u = 0;
+                if (with_unknown) {
+                    u = unknown[b];
+                    unknown[b] = 0;
+                }
+                T d;
+                if (c < log1p_table_size) {
+                    norm += char_square_[c];
+                    d = char_excess_[c] + unit * static_cast<T>(u);
+                } else {
+                    const T v = count_value(sp.char_ngrams.mode, static_cast<float>(c));
+                    norm += static_cast<double>(v) * static_cast<double>(v);
+                    d = v - unit * static_cast<T>(c - u);
+                }
+                oi[kept] = off + b;
+                ov[kept] = d;
+                // d is exactly 0 for one count from a known token (integer
+                // test: cheaper than comparing d).
+                kept += static_cast<std::size_t>((c != 1) | (u != 0));
+            }
+        };
+        // Most tickets are all known words: their loop never reads `unknown`.
+        if (words < tokens.size()) settle(std::true_type{});
+        else settle(std::false_type{});
+        out.index.resize(first + words + kept);
+        out.value.resize(first + words + kept);
+        if (sp.char_ngrams.l2 && norm > 0) {
+            const T inv = static_cast<T>(1.0 / std::sqrt(norm));
+            T* v = out.value.data();
+            for (std::size_t k = first; k < out.value.size(); ++k) v[k] *= inv;
+        }
+    }
+
+    // What a feature counted `c` times contributes before normalization.
+    T count_value(count_mode mode, float c) const noexcept {
+        switch (mode) {
+            case count_mode::count: return static_cast<T>(c);
+            case count_mode::log1p: {
+                // Counts are small whole numbers: a table holds exactly what log1p returns.
+                const std::size_t ci = static_cast<std::size_t>(c);
+                return c < static_cast<float>(log1p_table_size) ? log1p_[ci]
+                                                                 : static_cast<T>(std::log1p(static_cast<double>(c)));
+            }
+            default: return T(1);
+        }
+    }
+
     static void begin(featurizer_scratch& s) noexcept { s.touched = 0; }
     // Branch-free: the feature is always written to the next free place and
     // that place is claimed only if the feature was untouched.
@@ -530,18 +678,7 @@ private:
             const std::uint32_t idx = s.order[k];
             const float c = s.acc[idx];
             s.acc[idx] = 0.0f;
-            T v;
-            switch (mode) {
-                case count_mode::count: v = static_cast<T>(c); break;
-                case count_mode::log1p: {
-                    // Counts are small whole numbers: a table holds exactly what log1p returns.
-                    const std::size_t ci = static_cast<std::size_t>(c);
-                    v = c < static_cast<float>(log1p_table_size) ? log1p_[ci]
-                                                                 : static_cast<T>(std::log1p(static_cast<double>(c)));
-                    break;
-                }
-                default: v = T(1); break;
-            }
+            const T v = count_value(mode, c);
             norm += static_cast<double>(v) * static_cast<double>(v);
             oi[k] = idx;
             ov[k] = v;
@@ -564,6 +701,11 @@ private:
     std::vector<std::uint32_t> char_cache_;        ///< n-gram buckets of every word, word after word
     std::vector<std::uint32_t> char_cache_begin_;  ///< per word: where its buckets start (plus an end)
     T log1p_[log1p_table_size] = {};
+    /// Per character n-gram count below log1p_table_size: its value squared
+    /// (for the norm), and its value minus that many counts of one (what a
+    /// folded bucket's correction starts from).
+    double char_square_[log1p_table_size] = {};
+    T char_excess_[log1p_table_size] = {};
     std::size_t sparse_width_ = 0;
 };
 

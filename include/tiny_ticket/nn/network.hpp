@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -42,6 +43,8 @@ public:
         if (!first)
             throw artifact_error(errc::value, "/trunk/0", "expected the trunk to start with a dense layer");
         const std::size_t sparse = m.features.sparse_width();
+        sparse_ = sparse;
+        char_offset_ = m.features.char_offset();
         const std::size_t dim = m.features.embedding.dim;
         hidden0_ = first->out;
         // Rows are padded with zeros to the kernel block width (see dense.hpp).
@@ -87,6 +90,32 @@ public:
         if (heads_.out() > max_width_) max_width_ = heads_.out();
     }
 
+    /// Appends one first-layer row per known word of `feat`: the sum of its
+    /// character n-gram rows, the row extract_folded() refers to at index
+    /// sparse_width() + word. Returns false (and changes nothing) when the
+    /// featurizer cannot fold or the rows would take more than `max_bytes`.
+    /// Call once, before sharing the network; allocates.
+    bool fold_word_rows(const basic_featurizer<T>& feat, std::size_t max_bytes = std::size_t(64) << 20) {
+        if (folded_words_ || !feat.can_fold() || first_rows_.size() != sparse_ * stride0_) return false;
+        const std::size_t words = feat.word_count();
+        if (words * stride0_ * sizeof(T) > max_bytes) return false;
+        first_rows_.resize((sparse_ + words) * stride0_, T(0));
+        std::vector<double> sum(stride0_);
+        feat.for_each_word_ngrams([&](std::size_t w, const std::uint32_t* b, const std::uint32_t* e) {
+            std::fill(sum.begin(), sum.end(), 0.0);
+            for (; b != e; ++b) {
+                const T* r = first_rows_.data() + (char_offset_ + *b) * stride0_;
+                for (std::size_t o = 0; o < stride0_; ++o) sum[o] += static_cast<double>(r[o]);
+            }
+            T* dst = first_rows_.data() + (sparse_ + w) * stride0_;
+            for (std::size_t o = 0; o < stride0_; ++o) dst[o] = static_cast<T>(sum[o]);
+        });
+        folded_words_ = words;
+        return true;
+    }
+    /// Word rows added by fold_word_rows() (0: none).
+    std::size_t folded_words() const noexcept { return folded_words_; }
+
     std::size_t logits() const noexcept { return heads_.out(); }
     /// Start of head h's logits within the fused output.
     std::size_t head_offset(std::size_t h) const noexcept { return head_offset_[h]; }
@@ -98,7 +127,9 @@ public:
         if (s.logits.size() < heads_.out()) s.logits.resize(heads_.out());
     }
 
-    /// Raw logits of all heads into `s.logits`. Allocation-free once prepared.
+    /// Raw logits of all heads into `s.logits` from extract()'s features, or
+    /// extract_folded()'s once fold_word_rows() succeeded. Allocation-free
+    /// once prepared.
     void forward(const basic_feature_vector<T>& f, network_scratch<T>& s) const {
         prepare(s);
         T* a = s.a.data();
@@ -157,6 +188,7 @@ public:
 
 private:
     std::size_t hidden0_ = 0, stride0_ = 0, trunk_out_ = 0, max_width_ = 0;
+    std::size_t sparse_ = 0, char_offset_ = 0, folded_words_ = 0;
     std::vector<T> first_bias_, zeros_, first_rows_, projected_;
     std::vector<std::variant<dense<T>, relu_spec>> layers_;
     dense<T> heads_;

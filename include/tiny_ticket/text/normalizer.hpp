@@ -222,9 +222,11 @@ private:
             groups[static_cast<std::size_t>(g)].second.push_back(i);
         }
         first_word_ = std::move(group_index);
-        for (auto& m : first_len_) m = 0;
-        for (const auto& g : groups)
-            first_len_[static_cast<unsigned char>(g.first[0])] |= length_bit(g.first.size());
+        for (auto& m : first_filter_) m = 0;
+        for (const auto& g : groups) {
+            const std::uint32_t f = fingerprint(g.first.data(), g.first.size());
+            first_filter_[f >> 6] |= std::uint64_t(1) << (f & 63);
+        }
         group_begin_.clear();
         entries_.clear();
         for (auto& g : groups) {
@@ -234,7 +236,15 @@ private:
         group_begin_.push_back(static_cast<std::uint32_t>(entries_.size()));
     }
 
-    static std::uint32_t length_bit(std::size_t n) noexcept { return std::uint32_t(1) << (n < 31 ? n : 31); }
+    // 12 bits from a word's length and its first, second and last bytes:
+    // what first_filter_ is indexed by (the word is non-empty).
+    static std::uint32_t fingerprint(const char* w, std::size_t n) noexcept {
+        const std::uint32_t v = static_cast<std::uint32_t>(static_cast<unsigned char>(w[0])) |
+                                static_cast<std::uint32_t>(static_cast<unsigned char>(w[n > 1 ? 1 : 0])) << 8 |
+                                static_cast<std::uint32_t>(static_cast<unsigned char>(w[n - 1])) << 16 |
+                                static_cast<std::uint32_t>(n < 255 ? n : 255) << 24;
+        return (v * 0x9E3779B1u) >> 20;
+    }
 
     // Trimmed copy of `in`, lowercased when configured; returns the OR of the
     // byte classes seen (before lowercasing).
@@ -246,13 +256,22 @@ private:
         out.assign(in.data() + b, e - b);
         unsigned seen = 0;
         if (config_.lowercase) {
-            for (char& c : out) {
-                const auto u = static_cast<unsigned char>(c);
-                const unsigned k = cls[u];
-                seen |= k;
-                // byte_upper is 16: shifted once it is the ASCII case offset.
-                c = static_cast<char>(u + ((k & detail::byte_upper) << 1));
+            // Comparisons instead of table lookups, so the compiler turns the
+            // loop into vector code; only the classes normalize() asks about
+            // are collected.
+            unsigned char digit = 0, at = 0, url = 0, special = 0;
+            unsigned char* p = reinterpret_cast<unsigned char*>(&out[0]);
+            const std::size_t n = out.size();
+            for (std::size_t i = 0; i < n; ++i) {
+                const unsigned char u = p[i];
+                digit |= static_cast<unsigned char>(static_cast<unsigned char>(u - '0') < 10);
+                at |= static_cast<unsigned char>(u == '@');
+                url |= static_cast<unsigned char>((u == ':') | (u == '.'));
+                special |= static_cast<unsigned char>((u == 0xC4) | (u == 0xE2));
+                p[i] = static_cast<unsigned char>(u + (static_cast<unsigned char>(static_cast<unsigned char>(u - 'A') < 26) << 5));
             }
+            seen = (digit ? unsigned(detail::byte_digit) : 0u) | (at ? unsigned(detail::byte_at) : 0u) |
+                   (url ? unsigned(detail::byte_url) : 0u) | (special ? unsigned(detail::byte_special) : 0u);
             if (seen & detail::byte_special) lower_exact(in.substr(b, e - b), out);
         } else {
             for (char c : out) seen |= cls[static_cast<unsigned char>(c)];
@@ -465,7 +484,7 @@ private:
                 all &= k;
                 o[j - i] = src[j];
             }
-            if (lex && (first_len_[static_cast<unsigned char>(c)] & length_bit(j - i)) &&
+            if (lex && filter_hit(src + i, j - i) &&
                 replace_word(in, i, j, o, base, make_room))
                 continue;
             if (all) {
@@ -501,10 +520,31 @@ private:
         return false;
     }
 
+    bool filter_hit(const char* w, std::size_t n) const noexcept {
+        const std::uint32_t f = fingerprint(w, n);
+        return (first_filter_[f >> 6] >> (f & 63)) & 1;
+    }
+
     // Runs after placeholders and the lexicon, so `www.` and lexicon keys are
     // matched on the text as written.
     static void squash_repeats(std::string& s, unsigned max_rep) {
         const std::size_t n = s.size();
+        if (n <= max_rep) return;
+        {
+            // An over-long run contains max_rep + 1 equal bytes in a row;
+            // for the usual limits that is tested branch-free (vector code)
+            // and most texts stop here.
+            const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+            unsigned char any = 0;
+            if (max_rep == 1) {
+                for (std::size_t i = 0; i + 1 < n; ++i) any |= static_cast<unsigned char>(p[i] == p[i + 1]);
+                if (!any) return;
+            } else if (max_rep == 2) {
+                for (std::size_t i = 0; i + 2 < n; ++i)
+                    any |= static_cast<unsigned char>((p[i] == p[i + 1]) & (p[i] == p[i + 2]));
+                if (!any) return;
+            }
+        }
         unsigned run = 0;
         char prev = 0;
         auto excess = [&](char c) {
@@ -527,9 +567,9 @@ private:
     normalizer_config config_;
     std::string url_token_, email_token_, number_token_;
     detail::string_map first_word_;
-    /// Per first byte, the lengths (bit min(n, 31)) of keys' first words: most
-    /// words are ruled out without hashing.
-    std::uint32_t first_len_[256] = {};
+    /// One bit per fingerprint() of the keys' first words: most words of a
+    /// text are ruled out without hashing (a few percent of others pass).
+    std::uint64_t first_filter_[64] = {};
     std::vector<std::uint32_t> group_begin_;
     std::vector<lexicon_entry> entries_;
 };
