@@ -422,7 +422,7 @@ TEST_CASE("malformed quantized artifacts give errors with JSON paths") {
 }
 
 TEST_CASE("int8 agreement with float on the shipped model over the evaluation set") {
-    const auto model_path = source_dir / "models" / "tiny_ticket-default-v2.json";
+    const auto model_path = source_dir / "models" / "tiny_ticket-default-v3.json";
     const auto eval_path = source_dir / "tests" / "data" / "eval_tickets.jsonl";
     REQUIRE(std::filesystem::exists(model_path));
     REQUIRE(std::filesystem::exists(eval_path));

@@ -120,6 +120,12 @@ inline std::vector<std::pair<std::string, std::string>> default_lexicon() {
         {"galti", "mistake"}, {"naya", "new"}, {"nayi", "new"}, {"purana", "old"}, {"purane", "old"},
         {"purani", "old"}, {"zyada", "more"}, {"jyada", "more"}, {"bheja", "sent"}, {"bhejna", "send"},
         {"lautao", "return"}, {"lauta do", "please return"},
+        // praise, ease and forgetting
+        {"kamaal", "amazing"}, {"waah", "wow"}, {"wah", "wow"},
+        {"aasaan", "easy"}, {"asaan", "easy"}, {"aasan", "easy"}, {"khush", "happy"}, {"pasand", "liked"},
+        {"badiya", "great"}, {"badhia", "great"}, {"achhe", "good"}, {"acche", "good"}, {"achchha", "good"},
+        {"bura", "bad"}, {"buri", "bad"}, {"bhool", "forgot"}, {"bhul", "forgot"},
+        {"jod do", "please add"}, {"jodo", "add"},
     };
 }
 

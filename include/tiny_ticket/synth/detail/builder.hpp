@@ -18,6 +18,7 @@
 #include "noise.hpp"
 #include "phrases.hpp"
 #include "random.hpp"
+#include "realism.hpp"
 #include "text_util.hpp"
 #include "variety.hpp"
 
@@ -333,10 +334,11 @@ inline built_ticket build_ticket(std::uint64_t seed, std::uint64_t index, double
 
     // Pools in draw order: template situations, extra variety, topic-crossing
     // situations, upset cores, second-layer situations, compositional frames,
-    // upset compositional frames.
+    // upset compositional frames, third-layer situations, upset third-layer
+    // situations.
     const std::vector<subtype>* pools[] = {&in.subtypes,          &variety_for(in.name),   &crossover_for(in.name),
                                            &angry_variety_for(in.name), &breadth_for(in.name), &frames_for(in.name),
-                                           &upset_frames_for(in.name)};
+                                           &upset_frames_for(in.name),  &realism_for(in.name), &upset_realism_for(in.name)};
     std::vector<unsigned> weights;
     for (const std::vector<subtype>* p : pools)
         for (const subtype& st : *p) weights.push_back(st.weight);
@@ -344,7 +346,7 @@ inline built_ticket build_ticket(std::uint64_t seed, std::uint64_t index, double
     std::size_t pool = 0;
     while (pick >= pools[pool]->size()) pick -= pools[pool++]->size();
     const subtype& sub = (*pools[pool])[pick];
-    const bool angry_core = pool == 3 || pool == 6 || (pool == 2 && crossover_is_upset(in.name));
+    const bool angry_core = pool == 3 || pool == 6 || pool == 8 || (pool == 2 && crossover_is_upset(in.name));
 
     std::size_t candidates[sec::count];
     std::size_t n = 0;

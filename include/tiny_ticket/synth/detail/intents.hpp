@@ -44,13 +44,16 @@ struct intent_spec {
 };
 
 // Tone weight order: neutral, positive, frustrated, sarcastic, threat, repeated, last_chance.
+// Problem intents lean neutral: most people report a wrong charge, a lockout
+// or a crash plainly, and a model that hears anger in the facts alone flags
+// calm tickets as negative.
 
 /// All fourteen intents of the default taxonomy.
 inline const std::vector<intent_spec>& intents() {
     static const std::vector<intent_spec> v{
         // ------------------------------------------------------------------ refund
         {"refund",
-         {62, 0, 22, 10, 9, 8, 6},
+         {124, 0, 22, 10, 9, 8, 6},
          {{sec::all, "billing", "low", 3,
            {"I [was|got|have been] charged twice for the same {order_noun} ({oid}) and [would like|need|want] the duplicate {amount} refunded.",
             "[My card|My account|My {payment}] was debited twice on {date} for {oid}. Please refund the extra {amount}.",
@@ -118,7 +121,7 @@ inline const std::vector<intent_spec>& intents() {
          {}},
         // ------------------------------------------------------------------ billing_issue
         {"billing_issue",
-         {62, 0, 24, 10, 7, 9, 5},
+         {124, 0, 24, 10, 7, 9, 5},
          {{sec::all, "billing", "low", 3,
            {"<saas,tel,fin>My [invoice|bill|statement] for {date} shows {amount}, but my plan is only supposed to be {amount2}.",
             "I was charged {amount} [this month|{when}] instead of the usual {amount2}. [Can you explain why?|What changed?]",
@@ -183,7 +186,7 @@ inline const std::vector<intent_spec>& intents() {
          {}},
         // ------------------------------------------------------------------ cancellation
         {"cancellation",
-         {52, 12, 22, 6, 12, 5, 3},
+         {104, 12, 22, 6, 12, 5, 3},
          {{sec::all, "billing", "low", 4,
            {"<saas,tel,fin>Please cancel my {plan} [subscription|plan] [effective immediately|at the end of the current billing period|before the next renewal on {date}].",
             "<shop,food,trav>Please cancel my {plan} [effective immediately|before it renews on {date}|and stop the auto-renewal].",
@@ -228,7 +231,7 @@ inline const std::vector<intent_spec>& intents() {
           "Would happily recommend you to others."}},
         // ------------------------------------------------------------------ account_access
         {"account_access",
-         {65, 0, 22, 5, 6, 11, 6},
+         {130, 0, 22, 5, 6, 11, 6},
          {{sec::all, "technical", "low", 2,
            {"I [forgot|can't remember] my password and the reset email never arrives at {email}.",
             "The password reset link says '[expired|invalid]' every time I click it.",
@@ -280,7 +283,7 @@ inline const std::vector<intent_spec>& intents() {
          {}},
         // ------------------------------------------------------------------ technical_issue
         {"technical_issue",
-         {65, 0, 24, 7, 6, 9, 4},
+         {130, 0, 24, 7, 6, 9, 4},
          {{sec::all, "technical", "low", 2,
            {"The app crashes [as soon as I open|whenever I go to] the {app_part} on my {device}.",
             "Since the [last|latest] update the app [closes itself|freezes] every few minutes.",
@@ -358,22 +361,6 @@ inline const std::vector<intent_spec>& intents() {
            {"ek ghante se zyada ho gaya, khana {nahi} {aaya}", "rider 2 min bol raha {hai} 40 min se"},
            {"food not arrived", "rider not moving", "order taking forever"},
            {"cold food after a ninety-minute wait"}},
-          {sec::shop | sec::food | sec::tel, "logistics", "low", 2,
-           {"Tracking says my parcel was delivered {when}, but I never received it.",
-            "Order {oid} is marked as delivered but there's nothing at my door[ and my neighbours haven't seen it| or with security].",
-            "My package seems to have been lost; the courier says it was returned to the warehouse."},
-           {"delivered dikha raha {hai} but mila hi {nahi}", "parcel kho {gaya} lagta {hai}",
-            "order {oid} delivered bola lekin ghar pe kuch {nahi} {aaya}"},
-           {"says delivered but not received", "parcel lost", "marked delivered, nothing here"},
-           {"a 'delivered' parcel that never showed up"}},
-          {sec::shop | sec::food, "logistics", "low", 2,
-           {"<shop>The {item} arrived damaged[; the box was crushed|, with a cracked screen|, and it doesn't turn on].",
-            "<food>My {item} arrived [squashed|spilled all over the bag|with the container broken].",
-            "<shop>My order {oid} came with the seal broken and [parts missing|the product scratched].",
-            "The {item} was leaking when it arrived[ and spilled everywhere|]."},
-           {"{item} toota hua {aaya}", "packet khula hua tha aur saman damaged", "box pichka hua tha, product kharab {hai}"},
-           {"item arrived broken", "damaged product received", "box crushed, item broken"},
-           {"a {item} delivered in pieces"}},
           {sec::shop | sec::food, "logistics", "low", 2,
            {"I ordered the {item} but received {item2} instead.",
             "<shop>Wrong item delivered for order {oid}: [wrong size|wrong colour|a completely different product].", "<food>I got someone else's {item2} instead of my {item}.",
@@ -559,7 +546,7 @@ inline const std::vector<intent_spec>& intents() {
           "Your website looks fantastic, can't wait to try it.", "Super keen to get started!"}},
         // ------------------------------------------------------------------ feature_request
         {"feature_request",
-         {58, 20, 14, 0, 5, 3, 0},
+         {100, 20, 14, 0, 5, 3, 0},
          {{sec::all, "technical", "low", 3,
            {"It would be great if you could add {feature}.",
             "Any plans to support {feature}? [It would save us a lot of time.|We'd use it every day.]",
@@ -672,7 +659,7 @@ inline const std::vector<intent_spec>& intents() {
          {"You guys are the best!", "Five stars from me!", "Made my day :)", "Seriously impressed."}},
         // ------------------------------------------------------------------ general_query
         {"general_query",
-         {85, 15, 0, 0, 0, 0, 0},
+         {95, 5, 0, 0, 0, 0, 0},
          {{sec::all, "general", "low", 2,
            {"What are your customer support hours?", "Is there a phone number I can call instead of email?",
             "Are you open on [public holidays|Sundays|weekends]?", "What's the best way to reach your [support|accounts] team?"},
