@@ -194,6 +194,13 @@ TEST_CASE_TEMPLATE("folded word rows give the plain network's logits (shipped mo
     // Repeats, unknown words, mixed known/unknown n-grams, a long text.
     texts.push_back("refund refund refund refund refund");
     texts.push_back("qwzx refundzz blorp ticketing refunded");
+    // Counts past the log1p table (64), from known and unknown words, on
+    // the 16-bit counting path; the long text takes the general one.
+    std::string many_known, many_unknown;
+    for (int i = 0; i < 100; ++i) many_known += "refund order ";
+    for (int i = 0; i < 70; ++i) many_unknown += "qwzxrefundzz ";
+    texts.push_back(many_known);
+    texts.push_back(many_unknown + many_known);
     std::string long_text;
     for (int i = 0; i < 300; ++i) long_text += texts[static_cast<std::size_t>(i)] + " ";
     texts.push_back(long_text);

@@ -43,6 +43,10 @@ struct featurizer_scratch {
     /// Folded form, per character bucket: how many of its counts came from
     /// unknown tokens; 0 when untouched.
     std::vector<std::uint32_t> unknown;
+    /// Folded form, texts up to ~16 KB: per character bucket its count, 0
+    /// when untouched, and the buckets that need an entry of their own.
+    std::vector<std::uint16_t> count16;
+    std::vector<std::uint32_t> listed;
     std::string gram;
 };
 
@@ -273,6 +277,10 @@ public:
         // One spare place: add() writes before it knows whether the feature is new.
         if (s.order.size() < sparse_width_ + 1) s.order.resize(sparse_width_ + 1);
         if (s.unknown.size() < spec_->char_ngrams.buckets) s.unknown.assign(spec_->char_ngrams.buckets, 0);
+        if (compact_chars()) {
+            if (s.count16.size() < spec_->char_ngrams.buckets) s.count16.assign(spec_->char_ngrams.buckets, 0);
+            if (s.listed.size() < 2 * spec_->char_ngrams.buckets + 2) s.listed.resize(2 * spec_->char_ngrams.buckets + 2);
+        }
         s.gram.reserve(64);
         s.hashes.reserve(256);
         s.word.reserve(256);
@@ -405,7 +413,7 @@ private:
             };
             const std::uint32_t* cache = char_cache_.data();
             if (Fold && can_fold()) {
-                extract_folded_chars(tokens, out, s);
+                extract_folded_chars(normalized, tokens, out, s);
                 return;
             }
             for (std::size_t i = 0; i < tokens.size(); ++i) {
@@ -559,10 +567,133 @@ private:
         char_cache_begin_ = std::move(begin);
     }
 
-    // The character group of extract_folded(). Counts go where extract()
-    // keeps them (`acc`), so the working set stays what it was.
-    void extract_folded_chars(const std::vector<std::string_view>& tokens, basic_feature_vector<T>& out,
-                              featurizer_scratch& s) const {
+    bool compact_chars() const noexcept {
+        return can_fold() && spec_->char_ngrams.buckets <= compact_max_buckets;
+    }
+
+    // The character group of extract_folded(). Dispatches to the compact
+    // form when every count is sure to fit in 16 bits.
+    void extract_folded_chars(std::string_view normalized, const std::vector<std::string_view>& tokens,
+                              basic_feature_vector<T>& out, featurizer_scratch& s) const {
+        // A token of k bytes has fewer than k + 2 n-grams of each length, and
+        // tokens are separated by a byte: this bounds every bucket's count
+        // (a known word's cached n-grams are the same n-grams).
+        const std::size_t lengths = spec_->char_ngrams.max_n - spec_->char_ngrams.min_n + 1;
+        if ((2 * normalized.size() + 2) * lengths < 0xffff && compact_chars())
+            extract_folded_chars_compact(tokens, out, s);
+        else
+            extract_folded_chars_wide(tokens, out, s);
+    }
+
+    // Most buckets of a ticket are counted once, by a known word, and then
+    // contribute nothing beyond that word's folded row and a known amount
+    // to the norm. Only buckets counted again (listed when their count
+    // reaches two) and those of unknown tokens need an entry, so the norm is
+    // (n-grams - counts of those buckets) x value(1)^2 + their own squares:
+    // per n-gram, one 16-bit increment and no floating point.
+    void extract_folded_chars_compact(const std::vector<std::string_view>& tokens, basic_feature_vector<T>& out,
+                                      featurizer_scratch& s) const {
+        const feature_spec<T>& sp = *spec_;
+        const std::uint32_t off = static_cast<std::uint32_t>(sp.char_offset());
+        std::uint16_t* cnt = s.count16.data();
+        std::uint32_t* unknown = s.unknown.data();
+        // Buckets whose count reached 2, and buckets of unknown tokens listed
+        // when first seen from one: each at most once, so `buckets` places
+        // each (plus the one written before it is known to be needed).
+        std::uint32_t* again = s.listed.data();
+        std::uint32_t* from_unknown = again + sp.char_ngrams.buckets + 1;
+        std::size_t repeated = 0, total = 0;
+        const T unit = count_value(sp.char_ngrams.mode, 1.0f);
+        const std::size_t first = out.value.size();
+        out.index.resize(first + tokens.size());
+        std::uint32_t* wo = out.index.data() + first;
+        std::size_t words = 0;
+        const std::uint32_t* cache = char_cache_.data();
+        auto count = [&](std::uint32_t b) {
+            const std::uint16_t c = cnt[b];
+            cnt[b] = static_cast<std::uint16_t>(c + 1);
+            again[repeated] = b;
+            repeated += c == 1;
+        };
+        std::size_t unknown_buckets = 0;
+        for (std::size_t i = 0; i < tokens.size(); ++i) {
+            const std::int32_t w = i < s.word.size() ? s.word[i] : -1;
+            if (w >= 0) {
+                const std::size_t wi = static_cast<std::size_t>(w);
+                wo[words++] = static_cast<std::uint32_t>(sparse_width_ + wi);
+                const std::uint32_t* b = cache + char_cache_begin_[wi];
+                const std::uint32_t* e = cache + char_cache_begin_[wi + 1];
+                total += static_cast<std::size_t>(e - b);
+                for (; b != e; ++b) count(*b);
+            } else {
+                char_ngrams(tokens[i], s.gram, [&](std::uint32_t b) {
+                    count(b);
+                    ++total;
+                    from_unknown[unknown_buckets] = b;
+                    unknown_buckets += unknown[b] == 0;
+                    ++unknown[b];
+                });
+            }
+        }
+        out.index.resize(first + words + repeated + unknown_buckets);
+        out.value.resize(first + words + repeated + unknown_buckets);
+        std::fill(out.value.begin() + static_cast<std::ptrdiff_t>(first),
+                  out.value.begin() + static_cast<std::ptrdiff_t>(first + words), unit);
+        std::uint32_t* oi = out.index.data() + first + words;
+        T* ov = out.value.data() + first + words;
+        std::size_t kept = 0, listed = 0;
+        double norm = 0;
+        // One entry per listed bucket: its value minus the unit each count
+        // from a known token already gave it through the word's row.
+        auto settle = [&](std::uint32_t b) {
+            const std::uint32_t c = cnt[b];
+            if (c == 0) return;  // listed twice (repeated and from an unknown token)
+            cnt[b] = 0;
+            const std::uint32_t u = unknown[b];
+            unknown[b] = 0;
+            listed += c;
+            T d;
+            if (c < log1p_table_size) {
+                norm += char_square_[c];
+                d = char_excess_[c] + unit * static_cast<T>(u);
+            } else {
+                const T v = count_value(sp.char_ngrams.mode, static_cast<float>(c));
+                norm += static_cast<double>(v) * static_cast<double>(v);
+                d = v - unit * static_cast<T>(c - u);
+            }
+            oi[kept] = off + b;
+            ov[kept] = d;
+            ++kept;
+        };
+        for (std::size_t k = 0; k < repeated; ++k) settle(again[k]);
+        for (std::size_t k = 0; k < unknown_buckets; ++k) settle(from_unknown[k]);
+        norm += static_cast<double>(total - listed) * char_square_[1];
+        // Buckets counted once by a known word are still set: clearing the
+        // whole (small) table is cheaper than revisiting their words' lists.
+        if (sp.char_ngrams.buckets <= 8 * total) {
+            std::memset(cnt, 0, sp.char_ngrams.buckets * sizeof(std::uint16_t));
+        } else {
+            // (The word entries' place: `wo` may have moved when the entries grew.)
+            const std::uint32_t* word_entries = out.index.data() + first;
+            for (std::size_t k = 0; k < words; ++k) {
+                const std::size_t wi = word_entries[k] - sparse_width_;
+                const std::uint32_t* e = cache + char_cache_begin_[wi + 1];
+                for (const std::uint32_t* b = cache + char_cache_begin_[wi]; b != e; ++b) cnt[*b] = 0;
+            }
+        }
+        out.index.resize(first + words + kept);
+        out.value.resize(first + words + kept);
+        if (sp.char_ngrams.l2 && norm > 0) {
+            const T inv = static_cast<T>(1.0 / std::sqrt(norm));
+            T* v = out.value.data();
+            for (std::size_t k = first; k < out.value.size(); ++k) v[k] *= inv;
+        }
+    }
+
+    // The general form: float counts where extract() keeps them (`acc`), a
+    // list of every touched bucket, any count.
+    void extract_folded_chars_wide(const std::vector<std::string_view>& tokens, basic_feature_vector<T>& out,
+                                   featurizer_scratch& s) const {
         const feature_spec<T>& sp = *spec_;
         const std::uint32_t off = static_cast<std::uint32_t>(sp.char_offset());
         float* grams = s.acc.data() + off;
@@ -690,6 +821,9 @@ private:
     }
 
     static constexpr std::size_t log1p_table_size = 64;
+    // Above this many buckets the compact form's 16-bit counts stop paying
+    // for their own table.
+    static constexpr std::size_t compact_max_buckets = std::size_t(1) << 16;
 
     const feature_spec<T>* spec_ = nullptr;
     detail::string_map words_, keyword_first_;
