@@ -129,7 +129,8 @@ private:
     }
     // Short keys compare inline; a memcmp call costs more than the compare.
     static bool equal(const char* a, const char* b, std::size_t n) noexcept {
-        if (n >= 8) return load64(a + n - 8) == load64(b + n - 8) && std::memcmp(a, b, n - 8) == 0;
+        if (n > 16) return load64(a + n - 8) == load64(b + n - 8) && std::memcmp(a, b, n - 8) == 0;
+        if (n >= 8) return load64(a) == load64(b) && load64(a + n - 8) == load64(b + n - 8);
         if (n >= 4) return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
         for (std::size_t i = 0; i < n; ++i)
             if (a[i] != b[i]) return false;

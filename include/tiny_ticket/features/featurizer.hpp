@@ -182,45 +182,49 @@ namespace detail {
 
 /// Immutable open-addressing map from a pair of word ids to an int32: a
 /// bigram is found from the ids its two tokens already got, with no string
-/// built and no bytes hashed.
+/// built and no bytes hashed. Key and value share a slot, so a lookup reads
+/// one cache line.
 class pair_map {
 public:
     void reserve(std::size_t n) {
         std::size_t cap = 16;
         while (cap < n * 2) cap <<= 1;
-        keys_.assign(cap, 0);
-        values_.assign(cap, -1);
+        slots_.assign(cap, slot{});
     }
     /// Adds (a, b) -> v; returns false if the pair is already present.
     bool insert(std::uint32_t a, std::uint32_t b, std::int32_t v) {
         const std::uint64_t k = key(a, b);
-        std::size_t i = slot(k);
-        for (; values_[i] >= 0; i = (i + 1) & (keys_.size() - 1))
-            if (keys_[i] == k) return false;
-        keys_[i] = k;
-        values_[i] = v;
+        std::size_t i = index(k);
+        for (; slots_[i].value >= 0; i = (i + 1) & (slots_.size() - 1))
+            if (slots_[i].key == k) return false;
+        slots_[i].key = k;
+        slots_[i].value = v;
         ++count_;
         return true;
     }
     std::int32_t find(std::uint32_t a, std::uint32_t b) const noexcept {
         if (count_ == 0) return -1;
         const std::uint64_t k = key(a, b);
-        for (std::size_t i = slot(k);; i = (i + 1) & (keys_.size() - 1)) {
-            if (values_[i] < 0) return -1;
-            if (keys_[i] == k) return values_[i];
+        for (std::size_t i = index(k);; i = (i + 1) & (slots_.size() - 1)) {
+            const slot& s = slots_[i];
+            if (s.value < 0) return -1;
+            if (s.key == k) return s.value;
         }
     }
     bool empty() const noexcept { return count_ == 0; }
 
 private:
+    struct slot {
+        std::uint64_t key = 0;
+        std::int32_t value = -1;
+    };
     static std::uint64_t key(std::uint32_t a, std::uint32_t b) noexcept {
         return (static_cast<std::uint64_t>(a) << 32) | b;
     }
-    std::size_t slot(std::uint64_t k) const noexcept {
-        return static_cast<std::size_t>(mix64(k)) & (keys_.size() - 1);
+    std::size_t index(std::uint64_t k) const noexcept {
+        return static_cast<std::size_t>(mix64(k)) & (slots_.size() - 1);
     }
-    std::vector<std::uint64_t> keys_;
-    std::vector<std::int32_t> values_;
+    std::vector<slot> slots_;
     std::size_t count_ = 0;
 };
 
@@ -347,10 +351,11 @@ private:
             if (token_keywords) s.hashes[i] = h;
             const std::int32_t w = words_.find_hashed(tokens[i], h);
             s.word[i] = w;
-            const word_ids ids = w >= 0 ? word_ids_[static_cast<std::size_t>(w)] : word_ids{};
-            if (ids.bow >= 0) add(s, static_cast<std::uint32_t>(ids.bow));
+            const std::int32_t bow = w >= 0 ? word_ids_[static_cast<std::size_t>(w)].bow : -1;
+            if (bow >= 0) add(s, static_cast<std::uint32_t>(bow));
             if (i < emb_limit) {
-                const std::int32_t row = ids.embedding >= 0 ? ids.embedding : sp.embedding.unk;
+                const std::int32_t emb = w >= 0 ? word_ids_[static_cast<std::size_t>(w)].embedding : -1;
+                const std::int32_t row = emb >= 0 ? emb : sp.embedding.unk;
                 if (row >= 0) out.embedding_rows.push_back(row);
             }
         }
@@ -411,7 +416,6 @@ private:
                 touched += c == 0.0f;
                 c += 1.0f;
             };
-            const std::uint32_t* cache = char_cache_.data();
             if (Fold && can_fold()) {
                 extract_folded_chars(normalized, tokens, out, s);
                 return;
@@ -419,9 +423,7 @@ private:
             for (std::size_t i = 0; i < tokens.size(); ++i) {
                 const std::int32_t w = i < s.word.size() ? s.word[i] : -1;
                 if (w >= 0 && !char_cache_begin_.empty()) {
-                    const std::uint32_t* e = cache + char_cache_begin_[static_cast<std::size_t>(w) + 1];
-                    for (const std::uint32_t* b = cache + char_cache_begin_[static_cast<std::size_t>(w)]; b != e; ++b)
-                        count(*b);
+                    for_word_grams(static_cast<std::size_t>(w), count);
                 } else {
                     char_ngrams(tokens[i], s.gram, count);
                 }
@@ -460,9 +462,20 @@ private:
 
     /// What a word of the map stands for; a word seen only inside bigrams
     /// has neither index.
-    struct word_ids {
+    static constexpr std::size_t inline_grams = 23;  // fills word_ids to 64 bytes
+    struct alignas(64) word_ids {
         std::int32_t bow = -1;
         std::int32_t embedding = -1;
+        /// Its cached character n-gram buckets, [grams_begin, grams_end) of
+        /// char_cache_; the first `inline_count` of them are also here, as
+        /// 16-bit buckets, so that for most words one cache line per token
+        /// holds everything the featurizer needs (a ticket's words are
+        /// scattered over the vocabulary: each separate table read would be
+        /// a cache miss of its own).
+        std::uint32_t grams_begin = 0;
+        std::uint32_t grams_end = 0;
+        std::uint16_t inline_count = 0;
+        std::uint16_t grams[inline_grams] = {};
     };
 
     std::int32_t word_entry(std::string_view word) {
@@ -565,6 +578,24 @@ private:
             begin.push_back(static_cast<std::uint32_t>(char_cache_.size()));
         }
         char_cache_begin_ = std::move(begin);
+        const bool narrow = spec_->char_ngrams.buckets <= 0x10000;
+        for (std::size_t w = 0; w < word_ids_.size(); ++w) {
+            word_ids& r = word_ids_[w];
+            r.grams_begin = char_cache_begin_[w];
+            r.grams_end = char_cache_begin_[w + 1];
+            r.inline_count = narrow ? static_cast<std::uint16_t>(std::min<std::size_t>(inline_grams, r.grams_end - r.grams_begin)) : 0;
+            for (std::size_t k = 0; k < r.inline_count; ++k) r.grams[k] = static_cast<std::uint16_t>(char_cache_[r.grams_begin + k]);
+        }
+    }
+
+    // Calls f(bucket) for each cached n-gram of word w: the inline copies,
+    // then the rest from the shared table.
+    template <class F>
+    void for_word_grams(std::size_t w, F&& f) const {
+        const word_ids& r = word_ids_[w];
+        for (std::size_t k = 0; k < r.inline_count; ++k) f(static_cast<std::uint32_t>(r.grams[k]));
+        const std::uint32_t* e = char_cache_.data() + r.grams_end;
+        for (const std::uint32_t* b = char_cache_.data() + r.grams_begin + r.inline_count; b < e; ++b) f(*b);
     }
 
     bool compact_chars() const noexcept {
@@ -608,7 +639,6 @@ private:
         out.index.resize(first + tokens.size());
         std::uint32_t* wo = out.index.data() + first;
         std::size_t words = 0;
-        const std::uint32_t* cache = char_cache_.data();
         auto count = [&](std::uint32_t b) {
             const std::uint16_t c = cnt[b];
             cnt[b] = static_cast<std::uint16_t>(c + 1);
@@ -621,10 +651,8 @@ private:
             if (w >= 0) {
                 const std::size_t wi = static_cast<std::size_t>(w);
                 wo[words++] = static_cast<std::uint32_t>(sparse_width_ + wi);
-                const std::uint32_t* b = cache + char_cache_begin_[wi];
-                const std::uint32_t* e = cache + char_cache_begin_[wi + 1];
-                total += static_cast<std::size_t>(e - b);
-                for (; b != e; ++b) count(*b);
+                total += word_ids_[wi].grams_end - word_ids_[wi].grams_begin;
+                for_word_grams(wi, count);
             } else {
                 char_ngrams(tokens[i], s.gram, [&](std::uint32_t b) {
                     count(b);
@@ -670,15 +698,14 @@ private:
         norm += static_cast<double>(total - listed) * char_square_[1];
         // Buckets counted once by a known word are still set: clearing the
         // whole (small) table is cheaper than revisiting their words' lists.
-        if (sp.char_ngrams.buckets <= 8 * total) {
+        if (sp.char_ngrams.buckets <= 4096 || sp.char_ngrams.buckets <= 8 * total) {
             std::memset(cnt, 0, sp.char_ngrams.buckets * sizeof(std::uint16_t));
         } else {
             // (The word entries' place: `wo` may have moved when the entries grew.)
             const std::uint32_t* word_entries = out.index.data() + first;
             for (std::size_t k = 0; k < words; ++k) {
                 const std::size_t wi = word_entries[k] - sparse_width_;
-                const std::uint32_t* e = cache + char_cache_begin_[wi + 1];
-                for (const std::uint32_t* b = cache + char_cache_begin_[wi]; b != e; ++b) cnt[*b] = 0;
+                for_word_grams(wi, [cnt](std::uint32_t b) { cnt[b] = 0; });
             }
         }
         out.index.resize(first + words + kept);
@@ -711,14 +738,12 @@ private:
         out.index.resize(first + tokens.size());
         std::uint32_t* wo = out.index.data() + first;
         std::size_t words = 0;
-        const std::uint32_t* cache = char_cache_.data();
         for (std::size_t i = 0; i < tokens.size(); ++i) {
             const std::int32_t w = i < s.word.size() ? s.word[i] : -1;
             if (w >= 0) {
                 const std::size_t wi = static_cast<std::size_t>(w);
                 wo[words++] = static_cast<std::uint32_t>(sparse_width_ + wi);
-                const std::uint32_t* e = cache + char_cache_begin_[wi + 1];
-                for (const std::uint32_t* b = cache + char_cache_begin_[wi]; b != e; ++b) count(*b);
+                for_word_grams(wi, count);
             } else {
                 char_ngrams(tokens[i], s.gram, [&](std::uint32_t b) {
                     count(b);
