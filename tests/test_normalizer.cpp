@@ -133,3 +133,40 @@ TEST_CASE("default lexicon folds Hinglish and SMS-speak variants") {
     // English words that look like Hinglish keys are untouched.
     CHECK(n.normalize("the parcel he sent") == "the parcel he sent");
 }
+
+TEST_CASE("tokenize gives the maximal runs of non-space bytes of any text") {
+    // The word-at-a-time scan against a byte loop, on texts with spaces at
+    // every offset of an 8-byte word, runs of spaces, and high bytes.
+    auto by_bytes = [](std::string_view s) {
+        std::vector<std::string_view> r;
+        std::size_t i = 0;
+        while (i < s.size()) {
+            std::size_t j = i;
+            while (j < s.size() && s[j] != ' ') ++j;
+            if (j > i) r.push_back(s.substr(i, j - i));
+            i = j + 1;
+        }
+        return r;
+    };
+    std::vector<std::string> texts = {"", " ", "a", " a ", "ab  cd", "refund not received", "        ",
+                                      "12345678 9", "1234567 89", "\xa0\xa0 \xff\x80 \x20\x21"};
+    std::uint64_t x = 88172645463325252ull;
+    for (int k = 0; k < 2000; ++k) {
+        std::string t;
+        const std::size_t len = static_cast<std::size_t>(k % 70);
+        for (std::size_t i = 0; i < len; ++i) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            const unsigned r = static_cast<unsigned>(x % 8);
+            t.push_back(r < 3 ? ' ' : r == 3 ? static_cast<char>(0xa0 + (x >> 8) % 90) : static_cast<char>('a' + (x >> 8) % 26));
+        }
+        texts.push_back(t);
+    }
+    std::vector<std::string_view> got;
+    for (const auto& t : texts) {
+        CAPTURE(t);
+        normalizer::tokenize(t, got);
+        CHECK(got == by_bytes(t));
+    }
+}

@@ -141,21 +141,39 @@ public:
         return out;
     }
 
-    /// Splits normalized text on single spaces (its only separator).
+    /// Splits normalized text on single spaces (its only separator); any
+    /// text gives its maximal runs of non-space bytes.
     static void tokenize(std::string_view normalized, std::vector<std::string_view>& tokens) {
         tokens.clear();
         const char* p = normalized.data();
         const std::size_t n = normalized.size();
-        std::size_t i = 0;
-        while (i < n) {
-            // Tokens are a few bytes: a byte loop beats a memchr call per token.
-            std::size_t j = i;
-            while (j < n && p[j] != ' ') ++j;
-            if (j > i) tokens.emplace_back(p + i, j - i);
-            i = j + 1;
+        std::size_t start = 0, i = 0;
+        auto cut = [&](std::size_t at) {
+            if (at > start) tokens.emplace_back(p + start, at - start);
+            start = at + 1;
+        };
+        // Eight bytes at a time: a mask with the high bit of each space byte
+        // (exact, no borrow between bytes), whose set bits are visited in
+        // order; a ticket's ~20 spaces cost ~15 word steps instead of a
+        // compare and branch per byte.
+        constexpr std::uint64_t low7 = 0x7f7f7f7f7f7f7f7full, spaces = 0x2020202020202020ull;
+        for (; i + 8 <= n; i += 8) {
+            std::uint64_t v;
+            std::memcpy(&v, p + i, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            v = __builtin_bswap64(v);  // byte k of the text in bits 8k..8k+7, as on little-endian
+#endif
+            v ^= spaces;  // space bytes become zero
+            std::uint64_t zero = ~(((v & low7) + low7) | v | low7);
+            while (zero) {
+                cut(i + lowest_byte(zero));
+                zero &= zero - 1;
+            }
         }
+        for (; i < n; ++i)
+            if (p[i] == ' ') cut(i);
+        cut(n);
     }
-
     static bool is_word(unsigned char c) noexcept {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     }
@@ -167,6 +185,17 @@ private:
     };
     // Most bytes a folded replacement can take ('&' becomes " and ").
     static constexpr std::size_t fold_growth = 5;
+
+    // Index of the lowest byte whose high bit is set in m (m != 0).
+    static std::size_t lowest_byte(std::uint64_t m) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+        return static_cast<std::size_t>(__builtin_ctzll(m)) / 8;
+#else
+        std::size_t k = 0;
+        for (; !(m & 0x80); m >>= 8) ++k;
+        return k;
+#endif
+    }
 
     static bool is_space(unsigned char c) noexcept {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
