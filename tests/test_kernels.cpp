@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -79,6 +80,43 @@ TEST_CASE_TEMPLATE("blocked dense layer equals y = Wx + b at any size", T, float
             }
         }
     }
+}
+
+TEST_CASE_TEMPLATE("the AVX row gather gives the default kernel's values bit for bit", T, float, double) {
+    // Builds without AVX dispatch to a 32-byte copy of the gather on CPUs
+    // that have it; both must add the same products in the same order.
+#if defined(TINY_TICKET_GATHER_DISPATCH)
+    if (!nn::detail::gather_avx) {
+        MESSAGE("this CPU has no AVX: the 32-byte gather is not run here");
+        return;
+    }
+    std::mt19937 rng(5);
+    std::uniform_real_distribution<double> u(-1, 1);
+    const std::size_t narrow = nn::block_width<T>::narrow;
+    for (std::size_t padded : {narrow, 2 * narrow, 4 * narrow, 5 * narrow, 9 * narrow}) {
+        for (std::size_t count : {0, 1, 3, 76, 300}) {
+            CAPTURE(padded);
+            CAPTURE(count);
+            std::vector<T> rows(count * padded), vals(count), bias(padded);
+            for (auto& v : rows) v = static_cast<T>(u(rng));
+            for (auto& v : vals) v = static_cast<T>(u(rng));
+            for (auto& v : bias) v = static_cast<T>(u(rng));
+            auto pick = [&](std::size_t i, T& v) -> const T* {
+                v = vals[i];
+                return i % 7 == 3 ? nullptr : rows.data() + i * padded;
+            };
+            for (std::size_t valid : {padded, padded - 1}) {
+                std::vector<T> a(padded + 1, T(-7)), b(padded + 1, T(-7));
+                nn::detail::gather_with<true>(bias.data(), pick, count, padded, a.data(), valid);
+                nn::detail::gather_with<false>(bias.data(), pick, count, padded, b.data(), valid);
+                CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
+                CHECK(a[valid] == T(-7));
+            }
+        }
+    }
+#else
+    MESSAGE("this build uses one gather kernel (it targets AVX itself, or is not x86 GCC/Clang)");
+#endif
 }
 
 TEST_CASE("string map finds keys of every length and nothing else") {

@@ -24,45 +24,77 @@ struct block_width {
 
 namespace detail {
 
+// Builds that do not target AVX (the default x86-64 build is SSE2) still
+// run the row gathers with 32-byte vectors on CPUs that have AVX: a copy of
+// the kernel compiled for AVX, chosen once at start-up. AVX without FMA, so
+// each lane does the same multiply and add as the 16-byte kernel and
+// results are bit-identical; the network spends most of its time here.
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__)) && !defined(__AVX__) && \
+    !defined(TINY_TICKET_NO_DISPATCH)
+#define TINY_TICKET_GATHER_DISPATCH 1
+inline bool cpu_has_avx() noexcept {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx");
+}
+inline const bool gather_avx = cpu_has_avx();
+template <class T>
+struct vec32 {};
+template <>
+struct vec32<float> {
+    typedef float type __attribute__((vector_size(32)));
+};
+template <>
+struct vec32<double> {
+    typedef double type __attribute__((vector_size(32)));
+};
+#endif
+
 // One output block of y = b + sum_k x_k * row_k. The accumulators live in
 // vector registers for the whole block, so each input costs W/lanes loads
 // and multiply-adds and no load/store of y (axpy into memory re-reads and
 // re-writes y for every input). The update order per output is that of the
-// plain loop, so results are bit-identical to it.
+// plain loop, so results are bit-identical to it whatever the vector width.
+#if defined(__GNUC__)
+template <std::size_t W, class V, class T, class Rows>
+__attribute__((always_inline)) inline void gather_block_vec(const T* bias, Rows& rows, std::size_t count,
+                                                            std::size_t offset, T* y, std::size_t valid) noexcept {
+    constexpr std::size_t lanes = sizeof(V) / sizeof(T), n = W / lanes;
+    static_assert(W % lanes == 0, "block width must be a multiple of the vector width");
+    V acc[n];
+#pragma GCC unroll 16
+    for (std::size_t j = 0; j < n; ++j) std::memcpy(&acc[j], bias + j * lanes, sizeof(V));
+    for (std::size_t i = 0; i < count; ++i) {
+        T v;
+        const T* r = rows(i, v);
+        if (!r) continue;
+        r += offset;
+        V vv{};
+#pragma GCC unroll 16
+        for (std::size_t l = 0; l < lanes; ++l) vv[l] = v;
+#pragma GCC unroll 16
+        for (std::size_t j = 0; j < n; ++j) {
+            V w;
+            std::memcpy(&w, r + j * lanes, sizeof(V));
+            acc[j] += vv * w;
+        }
+    }
+    if (valid >= W) {
+#pragma GCC unroll 16
+        for (std::size_t j = 0; j < n; ++j) std::memcpy(y + j * lanes, &acc[j], sizeof(V));
+    } else {
+        T tmp[W];
+        std::memcpy(tmp, acc, sizeof tmp);
+        for (std::size_t k = 0; k < valid; ++k) y[k] = tmp[k];
+    }
+}
+#endif
+
 template <std::size_t W, class T, class Rows>
-inline void gather_block(const T* bias, Rows&& rows, std::size_t count, std::size_t offset, T* y,
+inline void gather_block(const T* bias, Rows& rows, std::size_t count, std::size_t offset, T* y,
                          std::size_t valid) noexcept {
 #if defined(__GNUC__)
     if constexpr (detail::has_vec16<T>::value) {
-        using V = typename detail::vec_wide<T>::type;
-        constexpr std::size_t lanes = sizeof(V) / sizeof(T), n = W / lanes;
-        static_assert(W % lanes == 0, "block width must be a multiple of the vector width");
-        V acc[n];
-#pragma GCC unroll 16
-        for (std::size_t j = 0; j < n; ++j) std::memcpy(&acc[j], bias + j * lanes, sizeof(V));
-        for (std::size_t i = 0; i < count; ++i) {
-            T v;
-            const T* r = rows(i, v);
-            if (!r) continue;
-            r += offset;
-            V vv{};
-#pragma GCC unroll 16
-            for (std::size_t l = 0; l < lanes; ++l) vv[l] = v;
-#pragma GCC unroll 16
-            for (std::size_t j = 0; j < n; ++j) {
-                V w;
-                std::memcpy(&w, r + j * lanes, sizeof(V));
-                acc[j] += vv * w;
-            }
-        }
-        if (valid >= W) {
-#pragma GCC unroll 16
-            for (std::size_t j = 0; j < n; ++j) std::memcpy(y + j * lanes, &acc[j], sizeof(V));
-        } else {
-            T tmp[W];
-            std::memcpy(tmp, acc, sizeof tmp);
-            for (std::size_t k = 0; k < valid; ++k) y[k] = tmp[k];
-        }
+        gather_block_vec<W, typename detail::vec_wide<T>::type>(bias, rows, count, offset, y, valid);
         return;
     }
 #endif
@@ -82,6 +114,47 @@ inline void gather_block(const T* bias, Rows&& rows, std::size_t count, std::siz
     }
 }
 
+template <class T, class Rows>
+inline void gather_default(const T* bias, Rows& rows, std::size_t count, std::size_t padded, T* y,
+                           std::size_t valid) noexcept {
+    constexpr std::size_t wide = block_width<T>::wide, narrow = block_width<T>::narrow;
+    std::size_t o = 0;
+    for (; o + wide <= padded; o += wide)
+        gather_block<wide>(bias + o, rows, count, o, y + o, valid > o ? valid - o : 0);
+    for (; o < padded; o += narrow)
+        gather_block<narrow>(bias + o, rows, count, o, y + o, valid > o ? valid - o : 0);
+}
+
+#if defined(TINY_TICKET_GATHER_DISPATCH)
+template <class T, class Rows>
+__attribute__((target("avx"))) void gather_avx_kernel(const T* bias, Rows& rows, std::size_t count,
+                                                      std::size_t padded, T* y, std::size_t valid) noexcept {
+    using V = typename vec32<T>::type;
+    constexpr std::size_t wide = block_width<T>::wide, narrow = block_width<T>::narrow;
+    std::size_t o = 0;
+    for (; o + wide <= padded; o += wide)
+        gather_block_vec<wide, V>(bias + o, rows, count, o, y + o, valid > o ? valid - o : 0);
+    // The narrow block is exactly one 32-byte vector.
+    for (; o < padded; o += narrow)
+        gather_block_vec<narrow, V>(bias + o, rows, count, o, y + o, valid > o ? valid - o : 0);
+}
+#endif
+
+/// gather() with the kernel chosen by the caller: `Wide` the 32-byte AVX
+/// copy where this build dispatches to one, else the build's own. Lets
+/// tests compare the two on any machine with AVX.
+template <bool Wide, class T, class Rows>
+inline void gather_with(const T* bias, Rows&& rows, std::size_t count, std::size_t padded, T* y,
+                        std::size_t valid) noexcept {
+#if defined(TINY_TICKET_GATHER_DISPATCH)
+    if constexpr (Wide) {
+        gather_avx_kernel(bias, rows, count, padded, y, valid);
+        return;
+    }
+#endif
+    gather_default(bias, rows, count, padded, y, valid);
+}
+
 }  // namespace detail
 
 /// y = bias + sum over `count` inputs of v_i * row_i, computed over a padded
@@ -92,12 +165,13 @@ inline void gather_block(const T* bias, Rows&& rows, std::size_t count, std::siz
 template <class T, class Rows>
 inline void gather(const T* bias, Rows&& rows, std::size_t count, std::size_t padded, T* y,
                    std::size_t valid) noexcept {
-    constexpr std::size_t wide = block_width<T>::wide, narrow = block_width<T>::narrow;
-    std::size_t o = 0;
-    for (; o + wide <= padded; o += wide)
-        detail::gather_block<wide>(bias + o, rows, count, o, y + o, valid > o ? valid - o : 0);
-    for (; o < padded; o += narrow)
-        detail::gather_block<narrow>(bias + o, rows, count, o, y + o, valid > o ? valid - o : 0);
+#if defined(TINY_TICKET_GATHER_DISPATCH)
+    if (detail::gather_avx) {
+        detail::gather_avx_kernel(bias, rows, count, padded, y, valid);
+        return;
+    }
+#endif
+    detail::gather_default(bias, rows, count, padded, y, valid);
 }
 
 /// A dense layer stored transposed (`in x out`, row i = weights fed by input
