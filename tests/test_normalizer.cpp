@@ -170,3 +170,36 @@ TEST_CASE("tokenize gives the maximal runs of non-space bytes of any text") {
         CHECK(got == by_bytes(t));
     }
 }
+
+TEST_CASE("word scan: words of every length at every offset, with '_' anywhere") {
+    // The fold reads words eight bytes at a time; this walks word ends and
+    // underscores across every position of such a word, against the rule
+    // it implements: '_' and punctuation separate, runs fold to one space.
+    const normalizer nz{normalizer_config{}};
+    auto expected = [](std::string t) {
+        std::string r;
+        for (char c : t) {
+            const bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+            if (keep) r.push_back(c);
+            else if (!r.empty() && r.back() != ' ') r.push_back(' ');
+        }
+        if (!r.empty() && r.back() == ' ') r.pop_back();
+        return r;
+    };
+    std::size_t checked = 0;
+    for (std::size_t lead = 0; lead < 9; ++lead) {
+        for (std::size_t len = 1; len <= 19; ++len) {
+            for (std::size_t us = 0; us <= len; ++us) {  // us == len: no underscore
+                std::string word;
+                for (std::size_t k = 0; k < len; ++k) word.push_back(k == us ? '_' : static_cast<char>('a' + k % 26));
+                for (const char* tail : {"", ",", " zz", "!\xc3\xa9x"}) {
+                    const std::string text = std::string(lead, 'q') + (lead ? " " : "") + word + tail;
+                    CAPTURE(text);
+                    CHECK(nz.normalize(text) == expected(text));
+                    ++checked;
+                }
+            }
+        }
+    }
+    CHECK(checked > 1000);
+}
