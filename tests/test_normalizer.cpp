@@ -45,6 +45,10 @@ TEST_CASE("normalizer golden table") {
         {"$12.50", "<num> <num>"},
         {"5521abc abc5521 1st", "5521abc abc5521 1st"},
         {"v2.3.1", "v2 <num> <num>"},
+        // Digit runs at and across 8-byte boundaries, inside words and at their ends.
+        {"abcdefg1 abcdefgh12345678 1234567890123456789 x", "abcdefg1 abcdefgh12345678 <num> x"},
+        {"12345678_ _12345678 1_2 9", "12345678 12345678 1 2 <num>"},
+        {"aaaaaaaaaaaaaaa 7", "aaaaaaaaaaaaaaa <num>"},
         {"refund nahi mila yet", "refund not received yet"},
         {"Refund Nahi Mila!!!", "refund not received"},
         {"paisa wapas kar do", "money wapas please do"},

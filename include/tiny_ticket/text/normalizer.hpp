@@ -445,32 +445,53 @@ private:
     }
 
     // \b\d+\b is exactly a maximal run of word characters that are all digits.
-    // Text between such runs is appended in one piece.
+    // Text between such runs is appended in one piece. Digits are few: the
+    // scan jumps from one to the next (eight bytes at a time) and looks at
+    // the word around each, instead of classifying every byte.
     void replace_numbers(const std::string& in, std::string& out) const {
         out.clear();
         const unsigned char* cls = detail::byte_classes.v;
+        const char* p = in.data();
         const std::size_t n = in.size();
-        std::size_t i = 0, copied = 0;
-        while (i < n) {
-            if (!(cls[static_cast<unsigned char>(in[i])] & detail::byte_word)) {
-                ++i;
-                continue;
+        // Bytes before `done` belong to words already decided, or to none.
+        std::size_t done = 0, copied = 0;
+        for (;;) {
+            std::size_t d = done;
+            bool found = false;
+            for (; d + 8 <= n; d += 8) {
+                std::uint64_t v;
+                std::memcpy(&v, p + d, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+                v = __builtin_bswap64(v);
+#endif
+                if (const std::uint64_t m = byte_range(v, '0', '9')) {
+                    d += lowest_byte(m);
+                    found = true;
+                    break;
+                }
             }
-            std::size_t j = i;
+            if (!found) {
+                while (d < n && !is_digit(static_cast<unsigned char>(p[d]))) ++d;
+                if (d >= n) break;
+            }
+            // The word holding this first digit: it starts at d unless word
+            // characters (then not digits) come right before it.
+            const bool starts_here = d == done || !(cls[static_cast<unsigned char>(p[d - 1])] & detail::byte_word);
+            std::size_t j = d;
             unsigned all = detail::byte_digit;
             for (; j < n; ++j) {
-                const unsigned k = cls[static_cast<unsigned char>(in[j])];
+                const unsigned k = cls[static_cast<unsigned char>(p[j])];
                 if (!(k & detail::byte_word)) break;
                 all &= k;
             }
-            if (all) {
-                out.append(in, copied, i - copied);
+            if (starts_here && all) {
+                out.append(p + copied, d - copied);
                 append_placeholder(out, number_token_);
                 copied = j;
             }
-            i = j;
+            done = j;
         }
-        out.append(in, copied, n - copied);
+        out.append(p + copied, n - copied);
     }
 
     // Writes `c` through the final folding step at `o`: token characters
