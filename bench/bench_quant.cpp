@@ -4,6 +4,10 @@
 // cycled), so the three are compared under the same machine load. Counters:
 // bytes the loaded model holds (model_bytes) and the share of tickets whose
 // labels on every head equal the float model's (agree).
+// BM_quant_predict_20_words: the same on the tickets of 18-22 words only.
+// BM_quant_network: the network alone on the features predict computes
+// (folded word rows for every mode when the model folds);
+// BM_quant_network_plain: on extract()'s features, one entry per n-gram.
 //
 // Another float model and text set (JSONL with a "text" field) can be
 // measured the same way: TINY_TICKET_QUANT_MODEL=model.json
@@ -27,11 +31,23 @@ namespace {
 
 const std::filesystem::path source_dir = TINY_TICKET_SOURCE_DIR;
 
+std::size_t count_words(const std::string& s) {
+    std::size_t n = 0;
+    bool in_word = false;
+    for (const char c : s) {
+        const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        if (!space && !in_word) ++n;
+        in_word = !space;
+    }
+    return n;
+}
+
 struct quant_data {
     bool ok = false;
     std::string why;
     std::optional<tiny_ticket::classifier> models[3];  // float, weight-only, full
     std::vector<std::string> texts;
+    std::vector<std::string> twenty_words;  // the texts of 18-22 words
     double agree[3] = {1, 0, 0};
 };
 
@@ -69,6 +85,10 @@ const quant_data& data() {
             r.why = e.what();
             return r;
         }
+        for (const auto& t : r.texts) {
+            const std::size_t w = count_words(t);
+            if (w >= 18 && w <= 22) r.twenty_words.push_back(t);
+        }
         r.ok = !r.texts.empty();
         if (!r.ok) r.why = "no texts in " + eval.string();
         auto wf = r.models[0]->make_workspace();
@@ -89,31 +109,40 @@ const quant_data& data() {
     return d;
 }
 
+const char* label(std::size_t k) { return k == 0 ? "float" : k == 1 ? "int8 weight-only" : "int8 full"; }
+
 // state.range(0): 0 float, 1 int8 weight-only, 2 full int8.
-void BM_quant_predict(benchmark::State& state) {
+void predict_loop(benchmark::State& state, const std::vector<std::string>& texts) {
     const auto& d = data();
-    if (!d.ok) {
-        state.SkipWithError(d.why.c_str());
+    if (!d.ok || texts.empty()) {
+        state.SkipWithError(d.ok ? "no texts of 18-22 words" : d.why.c_str());
         return;
     }
     const auto k = static_cast<std::size_t>(state.range(0));
     const auto& clf = *d.models[k];
     auto ws = clf.make_workspace();
-    for (const auto& t : d.texts) (void)clf.predict(t, ws);
+    for (const auto& t : texts) (void)clf.predict(t, ws);
     std::size_t i = 0;
     for (auto _ : state) {
-        benchmark::DoNotOptimize(clf.predict(d.texts[i], ws).heads.data());
-        if (++i == d.texts.size()) i = 0;
+        benchmark::DoNotOptimize(clf.predict(texts[i], ws).heads.data());
+        if (++i == texts.size()) i = 0;
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
     state.counters["model_bytes"] = static_cast<double>(clf.memory_bytes());
     state.counters["agree"] = d.agree[k];
-    state.SetLabel(k == 0 ? "float" : k == 1 ? "int8 weight-only" : "int8 full");
+    state.SetLabel(label(k));
 }
+
+void BM_quant_predict(benchmark::State& state) { predict_loop(state, data().texts); }
 BENCHMARK(BM_quant_predict)->Arg(0)->Arg(1)->Arg(2);
 
-// The network alone on precomputed features of every text: the part int8 changes.
-void BM_quant_network(benchmark::State& state) {
+void BM_quant_predict_20_words(benchmark::State& state) { predict_loop(state, data().twenty_words); }
+BENCHMARK(BM_quant_predict_20_words)->Arg(0)->Arg(1)->Arg(2);
+
+// The network alone on precomputed features of every text: the part int8
+// changes. `folded`: the features predict computes (extract_folded() when
+// the network folded word rows), else extract()'s.
+void network_loop(benchmark::State& state, bool folded) {
     const auto& d = data();
     if (!d.ok) {
         state.SkipWithError(d.why.c_str());
@@ -121,10 +150,20 @@ void BM_quant_network(benchmark::State& state) {
     }
     const auto k = static_cast<std::size_t>(state.range(0));
     const auto& clf = *d.models[k];
+    const bool fold =
+        folded && (k == 0 ? clf.network().folded_words() : clf.quantized_network().folded_words()) > 0;
     std::vector<tiny_ticket::basic_feature_vector<float>> feats;
     auto ws = clf.make_workspace();
+    std::size_t entries = 0;
     for (const auto& t : d.texts) {
-        clf.featurize(t, ws);
+        if (fold) {
+            clf.text_normalizer().normalize(t, ws.normalized, ws.norm);
+            tiny_ticket::normalizer::tokenize(ws.normalized, ws.tokens);
+            clf.featurizer().extract_folded(ws.normalized, ws.tokens, ws.features, ws.feat);
+        } else {
+            clf.featurize(t, ws);
+        }
+        entries += ws.features.index.size();
         feats.push_back(ws.features);
     }
     std::size_t i = 0;
@@ -135,8 +174,14 @@ void BM_quant_network(benchmark::State& state) {
         if (++i == feats.size()) i = 0;
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-    state.SetLabel(k == 0 ? "float" : k == 1 ? "int8 weight-only" : "int8 full");
+    state.counters["entries"] = static_cast<double>(entries) / static_cast<double>(feats.size());
+    state.SetLabel(std::string(label(k)) + (fold ? ", folded" : ""));
 }
+
+void BM_quant_network(benchmark::State& state) { network_loop(state, true); }
 BENCHMARK(BM_quant_network)->Arg(0)->Arg(1)->Arg(2);
+
+void BM_quant_network_plain(benchmark::State& state) { network_loop(state, false); }
+BENCHMARK(BM_quant_network_plain)->Arg(0)->Arg(1)->Arg(2);
 
 }  // namespace

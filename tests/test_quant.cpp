@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -119,6 +120,48 @@ void check_rowsum_against_reference(Rowsum&& rowsum) {
     }
 }
 
+// int16 tables (folded word rows) with entries up to max_abs, summed with
+// the largest chunk rowsum16_chunk allows and with smaller ones; counts
+// around the chunk, rows at +-max_abs.
+template <class Rowsum>
+void check_rowsum16_against_reference(Rowsum&& rowsum) {
+    for (int max_abs : {1, 127, 1524, 16383, 32767})
+        for (std::size_t padded : {16u, 32u, 48u, 64u, 80u, 96u, 144u}) {
+            const std::size_t rows = 23, chunk = quant::rowsum16_chunk(static_cast<std::size_t>(max_abs));
+            std::mt19937 rng(static_cast<unsigned>(max_abs * 7 + padded));
+            std::uniform_int_distribution<int> q(-max_abs, max_abs);
+            std::vector<std::int16_t> table(rows * padded);
+            for (auto& x : table) x = static_cast<std::int16_t>(q(rng));
+            for (std::size_t o = 0; o < padded; ++o) {
+                table[o] = static_cast<std::int16_t>(max_abs);
+                table[padded + o] = static_cast<std::int16_t>(-max_abs);
+            }
+            std::uniform_int_distribution<std::uint32_t> r(0, rows - 1);
+            for (std::size_t count : {std::size_t(0), std::size_t(1), std::size_t(2), std::size_t(3), std::size_t(17),
+                                      chunk - 1, chunk, chunk + 1, 2 * chunk + 1, std::size_t(600)}) {
+                if (count > 5000) continue;
+                std::vector<std::uint32_t> idx;
+                for (std::size_t k = 0; k < count; ++k) idx.push_back(k % 5 == 0 ? static_cast<std::uint32_t>(k % 2) : r(rng));
+                // All +max_abs (or -max_abs) rows: the chunk's sum at its bound.
+                std::vector<std::uint32_t> same(count, static_cast<std::uint32_t>(count % 2));
+                for (const auto* ix : {&idx, &same})
+                    for (std::size_t ch : {chunk, std::max<std::size_t>(1, chunk / 3), std::size_t(1)}) {
+                        std::vector<std::int32_t> want(padded, 7), got(padded, -7);
+                        quant::scalar::rowsum16_i32(table.data(), padded, ix->data(), count, padded, ch, want.data());
+                        rowsum(table.data(), padded, ix->data(), count, padded, ch, got.data());
+                        CHECK(got == want);
+                        bool exact = true;
+                        for (std::size_t o = 0; o < padded; ++o) {
+                            long long sum = 0;
+                            for (std::size_t k = 0; k < count; ++k) sum += table[(*ix)[k] * padded + o];
+                            exact = exact && sum == want[o];
+                        }
+                        CHECK(exact);
+                    }
+            }
+        }
+}
+
 template <class Gather>
 void check_f_against_reference(Gather&& gather) {
     for (std::size_t padded : {16u, 32u, 48u, 64u, 80u, 144u})
@@ -164,6 +207,79 @@ bool same_predictions(const basic_classifier<T>& a, const basic_classifier<T>& b
             if (pa.heads[h].scores != pb.heads[h].scores) return false;
     }
     return true;
+}
+
+// The "text" of every row of tests/data/*.jsonl (evaluation, development
+// and tuning sets), then the sample texts (empty, long, invalid UTF-8).
+std::vector<std::string> data_texts() {
+    std::vector<std::string> texts;
+    for (const char* name : {"eval_tickets.jsonl", "dev_tickets.jsonl", "tune_tickets.jsonl"}) {
+        std::ifstream in(source_dir / "tests" / "data" / name);
+        std::string line;
+        while (std::getline(in, line))
+            if (!line.empty()) texts.push_back(nlohmann::json::parse(line).at("text").get<std::string>());
+    }
+    for (auto& t : sample_texts()) texts.push_back(std::move(t));
+    return texts;
+}
+
+// Each head's label from raw logits, as predict() picks it.
+template <class T>
+std::vector<std::size_t> labels_of(const basic_classifier<T>& c, const quant::basic_qnetwork<T>& net, const T* z) {
+    std::vector<std::size_t> r;
+    for (std::size_t h = 0; h < c.num_heads(); ++h) {
+        const T* l = z + net.head_offset(h);
+        if (c.head(h).kind == head_kind::sigmoid) r.push_back(l[0] >= T(0) ? 1 : 0);
+        else r.push_back(static_cast<std::size_t>(std::max_element(l, l + c.head(h).labels.size()) - l));
+    }
+    return r;
+}
+
+struct fold_comparison {
+    std::size_t texts = 0, with_words = 0, same_labels = 0;
+    double worst = 0;      // largest |folded - unfolded| logit
+    double worst_rel = 0;  // the same over (1 + largest |logit| of the text)
+};
+
+// Predict (folded features, folded network) against the same classifier's
+// unfolded features through a network that did not fold. The folded
+// network must also give exactly the unfolded network's logits for
+// unfolded features (it computes them the same way).
+template <class T>
+fold_comparison compare_folded(const basic_classifier<T>& q, const std::vector<std::string>& texts) {
+    fold_comparison r;
+    const auto& folded = q.quantized_network();
+    REQUIRE(folded.folded_words() == q.featurizer().word_count());
+    const quant::basic_qnetwork<T> plain(q.model());
+    REQUIRE(plain.folded_words() == 0);
+    auto wf = q.make_workspace();
+    auto wu = q.make_workspace();
+    nn::network_scratch<T> same;
+    const std::size_t sparse = q.featurizer().sparse_width();
+    bool identical = true;
+    for (const auto& t : texts) {
+        (void)q.predict(t, wf);
+        q.featurize(t, wu);
+        plain.forward(wu.features, wu.net);
+        folded.forward(wu.features, same);
+        const T* a = wf.net.logits.data();
+        const T* b = wu.net.logits.data();
+        double big = 0, diff = 0;
+        for (std::size_t i = 0; i < folded.logits(); ++i) {
+            identical = identical && same.logits[i] == b[i];
+            big = std::max(big, std::fabs(double(b[i])));
+            diff = std::max(diff, std::fabs(double(a[i]) - double(b[i])));
+        }
+        r.worst = std::max(r.worst, diff);
+        r.worst_rel = std::max(r.worst_rel, diff / (1 + big));
+        r.same_labels += labels_of(q, folded, a) == labels_of(q, plain, b) ? 1 : 0;
+        bool words = false;
+        for (auto i : wf.features.index) words = words || i >= sparse;
+        r.with_words += words ? 1 : 0;
+        ++r.texts;
+    }
+    CHECK(identical);
+    return r;
 }
 
 void expect_error(const std::string& text, errc code, const std::string& where) {
@@ -255,6 +371,20 @@ TEST_CASE("int8 row-sum kernel: every compiled version equals the scalar referen
 #endif
 #if defined(__AVX2__)
     check_rowsum_against_reference([](auto... a) { quant::avx2::rowsum_i32(a...); });
+#endif
+}
+
+TEST_CASE("int16 row-sum kernel (folded word rows): every compiled version equals the scalar reference bit for bit") {
+    CHECK(quant::rowsum16_chunk(0) == quant::max_rowsum16_inputs);
+    CHECK(quant::rowsum16_chunk(127) == 258);
+    CHECK(quant::rowsum16_chunk(32767) == 1);
+    CHECK(quant::rowsum16_chunk(40000) == 1);
+    check_rowsum16_against_reference([](auto... a) { quant::active::rowsum16_i32(a...); });
+#if defined(__SSE2__)
+    check_rowsum16_against_reference([](auto... a) { quant::sse2::rowsum16_i32(a...); });
+#endif
+#if defined(__AVX2__)
+    check_rowsum16_against_reference([](auto... a) { quant::avx2::rowsum16_i32(a...); });
 #endif
 }
 
@@ -480,5 +610,95 @@ TEST_CASE("int8 agreement with float on the shipped model over the evaluation se
         for (std::size_t h = 0; h < f.num_heads(); ++h) CHECK(double(per_head[h]) / double(texts.size()) >= 0.99);
         // The artifact shrinks to under a third.
         CHECK(save_model_to_string(quantize(fm, mode)).size() * 3 <= save_model_to_string(fm).size());
+    }
+}
+
+TEST_CASE("folded int8 network: the unfolded logits on the shipped model over tests/data, both modes") {
+    const auto model_path = source_dir / "models" / "tiny_ticket-default-v3.json";
+    REQUIRE(std::filesystem::exists(model_path));
+    const auto fm = load_model(model_path);
+    const auto texts = data_texts();
+    REQUIRE(texts.size() > 1400);
+    for (auto mode : {quant_mode::weight_only, quant_mode::full}) {
+        const classifier q(quantize(fm, mode));
+        const fold_comparison r = compare_folded(q, texts);
+        MESSAGE(std::string(to_string(mode)) << ": " << r.with_words << "/" << r.texts << " texts with folded words, "
+                                             << r.same_labels << " with the same labels, worst logit difference "
+                                             << r.worst << " (relative " << r.worst_rel << ")");
+        CHECK(r.with_words >= r.texts - 10);
+        CHECK(r.same_labels == r.texts);
+        if (mode == quant_mode::weight_only) {
+            // The same integer row sums scaled by the same values, grouped
+            // differently: float rounding only.
+            CHECK(r.worst_rel <= 1e-5);
+        } else {
+            // Full mode rounds other inputs to int16 levels in each form
+            // (folded: the ~40 n-gram corrections; unfolded: the ~17
+            // features off their group's value; then the hidden layer),
+            // each within half a level, 1/65534 of the largest of them. Even
+            // if the ~50 roundings of a ticket all erred the same way, a
+            // hidden unit would move by under 50/65534 < 1e-3 of its largest
+            // term: that bound, relative to the logits' size. Measured: 3e-5.
+            CHECK(r.worst_rel <= 1e-3);
+        }
+        // The int16 word rows are counted.
+        const quant::basic_qnetwork<float> plain(q.model());
+        const std::size_t stride = quant::pad_out(std::get<dense_spec<float>>(q.model().trunk[0]).out);
+        CHECK(q.quantized_network().memory_bytes() >=
+              plain.memory_bytes() + q.quantized_network().folded_words() * stride * sizeof(std::int16_t));
+    }
+}
+
+TEST_CASE("folded int8 network on the toy model: float and double, refusals") {
+    const auto texts = data_texts();
+    for (auto mode : {quant_mode::weight_only, quant_mode::full}) {
+        const classifier q(quantize(toy::model<float>(), mode));
+        const fold_comparison r = compare_folded(q, texts);
+        CHECK(r.same_labels == r.texts);
+        CHECK(r.worst_rel <= (mode == quant_mode::weight_only ? 1e-5 : 1e-3));
+        const basic_classifier<double> d(quantize(toy::model<double>(), mode));
+        const fold_comparison rd = compare_folded(d, texts);
+        CHECK(rd.same_labels == rd.texts);
+        CHECK(rd.worst_rel <= (mode == quant_mode::weight_only ? 1e-12 : 1e-3));
+        // Folding happens once, and only within its memory budget.
+        quant::basic_qnetwork<float> n(q.model());
+        CHECK_FALSE(n.fold_word_rows(q.featurizer(), 16));
+        CHECK(n.folded_words() == 0);
+        CHECK(n.fold_word_rows(q.featurizer()));
+        CHECK_FALSE(n.fold_word_rows(q.featurizer()));
+    }
+    // A word whose n-gram rows sum beyond int16 (600 n-grams of "aaaa...",
+    // character weights at the row maximum): the model does not fold and
+    // predicts from plain features.
+    auto m = toy::model<float>();
+    m.features.bow.vocab[0] = std::string(300, 'a');
+    auto& first = std::get<dense_spec<float>>(m.trunk[0]);
+    for (std::size_t o = 0; o < first.out; ++o)
+        for (std::size_t i = m.features.char_offset(); i < m.features.sparse_width(); ++i) first.weights[o * first.in + i] = 1.0f;
+    const classifier f(m);
+    for (auto mode : {quant_mode::weight_only, quant_mode::full}) {
+        const classifier q(quantize(m, mode));
+        CHECK(q.quantized_network().folded_words() == 0);
+        CHECK(max_score_diff(f, q, {std::string(300, 'a'), "refund " + std::string(300, 'a'), "where is my order"}) < 0.05);
+    }
+}
+
+TEST_CASE("folded int8 predict on the shipped model keeps its buffers once warm") {
+    const auto fm = load_model(source_dir / "models" / "tiny_ticket-default-v3.json");
+    const auto texts = data_texts();
+    for (auto mode : {quant_mode::weight_only, quant_mode::full}) {
+        const classifier q(quantize(fm, mode));
+        REQUIRE(q.quantized_network().folded_words() > 0);
+        auto ws = q.make_workspace();
+        for (const auto& t : texts) (void)q.predict(t, ws);
+        const auto before = std::vector<const void*>{ws.net.acc.data(),      ws.net.nz.data(),       ws.net.v.data(),
+                                                     ws.net.facc.data(),     ws.net.logits.data(),   ws.features.index.data(),
+                                                     ws.features.value.data(), ws.feat.acc.data(), ws.normalized.data()};
+        for (int rep = 0; rep < 2; ++rep)
+            for (const auto& t : texts) (void)q.predict(t, ws);
+        const auto after = std::vector<const void*>{ws.net.acc.data(),      ws.net.nz.data(),       ws.net.v.data(),
+                                                    ws.net.facc.data(),     ws.net.logits.data(),   ws.features.index.data(),
+                                                    ws.features.value.data(), ws.feat.acc.data(), ws.normalized.data()};
+        CHECK(before == after);
     }
 }

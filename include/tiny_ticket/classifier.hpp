@@ -245,7 +245,7 @@ private:
               quantized(model.quantized.active()),
               net(quantized ? nn::basic_network<T>() : nn::basic_network<T>(model)),
               qnet(quantized ? quant::basic_qnetwork<T>(model) : quant::basic_qnetwork<T>()),
-              folded(!quantized && net.fold_word_rows(feat)) {}
+              folded(quantized ? qnet.fold_word_rows(feat) : net.fold_word_rows(feat)) {}
         model_type model;
         normalizer norm;
         basic_featurizer<T> feat;
@@ -253,7 +253,7 @@ private:
         nn::basic_network<T> net;
         quant::basic_qnetwork<T> qnet;
         // predict() multiplies folded features: a known word's character
-        // n-grams cost one row instead of one per n-gram.
+        // n-grams cost one row instead of one per n-gram (float and int8).
         bool folded;
     };
 

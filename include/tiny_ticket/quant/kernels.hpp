@@ -10,9 +10,11 @@
 //
 // Layout: a layer is stored transposed, one int8 row per input holding the
 // weights of every output, rows padded with zeros to a multiple of
-// `row_align` bytes. Kernels gather the rows of the inputs they are given
+// `row_align` entries. Kernels gather the rows of the inputs they are given
 // (active sparse features, non-zero activations) and sum whole rows, as the
-// float network does (nn/dense.hpp).
+// float network does (nn/dense.hpp). The first layer's folded word rows
+// (exact sums of int8 rows, too large for int8) are the one int16 table
+// (rowsum16_i32).
 
 #include <cmath>
 #include <cstddef>
@@ -41,6 +43,15 @@ inline constexpr std::size_t max_i32_inputs16 = 512;
 inline constexpr std::size_t max_rowsum_inputs = std::size_t(1) << 24;
 /// Rows summed in int16 before the sums are widened: 127 * 256 < 2^15.
 inline constexpr std::size_t rowsum_chunk = 256;
+/// Most int16 rows (|entry| <= 32767) one rowsum16_i32 call may add:
+/// 32767 * this stays below 2^31.
+inline constexpr std::size_t max_rowsum16_inputs = 65536;
+/// Rows of an int16 table whose entries are at most `max_abs` in magnitude
+/// that rowsum16_i32 may sum in 16-bit lanes: their sum cannot leave
+/// [-32767, 32767] (at least 1; every row when the table is all zero).
+inline constexpr std::size_t rowsum16_chunk(std::size_t max_abs) noexcept {
+    return max_abs == 0 ? max_rowsum16_inputs : max_abs >= 32767 ? 1 : 32767 / max_abs;
+}
 
 namespace detail {
 
@@ -190,6 +201,25 @@ inline void rowsum_i32(const std::int8_t* table, std::size_t stride, const Index
     }
 }
 
+/// acc[o] = sum over k < count of table[idx[k] * stride + o], for o <
+/// padded, in int32 (exact), over int16 rows (the quantized network's folded
+/// word rows: exact sums of int8 rows). Requires count <=
+/// max_rowsum16_inputs, padded a multiple of row_align and every entry of
+/// the rows at most 32767 in magnitude. `chunk` is how many rows the other
+/// versions may sum in 16-bit lanes before widening: at least 1, and at most
+/// rowsum16_chunk(largest |entry| of the table), so a chunk's sum cannot
+/// overflow int16. The reference sums in int32 and ignores it.
+template <class Index>
+inline void rowsum16_i32(const std::int16_t* table, std::size_t stride, const Index* idx, std::size_t count,
+                         std::size_t padded, std::size_t chunk, std::int32_t* acc) noexcept {
+    (void)chunk;
+    for (std::size_t o = 0; o < padded; ++o) acc[o] = 0;
+    for (std::size_t k = 0; k < count; ++k) {
+        const std::int16_t* r = table + static_cast<std::size_t>(idx[k]) * stride;
+        for (std::size_t o = 0; o < padded; ++o) acc[o] += r[o];
+    }
+}
+
 /// acc[o] = sum over k < count, in order, of v[k] * table[idx[k] * stride + o]
 /// for o < padded, accumulated in A (weight-only kernel).
 template <class Index, class A>
@@ -330,6 +360,62 @@ inline void rowsum_block(const std::int8_t* table, std::size_t stride, const Ind
     } while (c < count);
 }
 
+// Eight int16 sums sign-extended to int32, stored at p or added to it.
+inline void widen_i16(__m128i s, std::int32_t* p, bool add) noexcept {
+    const __m128i w[2] = {_mm_srai_epi32(_mm_unpacklo_epi16(s, s), 16), _mm_srai_epi32(_mm_unpackhi_epi16(s, s), 16)};
+    for (std::size_t q = 0; q < 2; ++q) {
+        __m128i* d = reinterpret_cast<__m128i*>(p + 4 * q);
+        _mm_storeu_si128(d, add ? _mm_add_epi32(_mm_loadu_si128(d), w[q]) : w[q]);
+    }
+}
+
+// int16 rows, W = 16 or 32 outputs per pass: each row is one paddw per 8
+// outputs; the sums are widened to int32 every `chunk` rows, before they
+// could overflow (rowsum16_chunk). Named accumulators, as in rowsum_block.
+template <std::size_t W, class Index>
+inline void rowsum16_block(const std::int16_t* table, std::size_t stride, const Index* idx, std::size_t count,
+                           std::size_t chunk, std::size_t off, std::int32_t* acc) noexcept {
+    static_assert(W == 16 || W == 32, "16 or 32 outputs per pass");
+    const std::int16_t* base = table + off;
+    auto load = [](const std::int16_t* r, std::size_t j) {
+        return _mm_loadu_si128(reinterpret_cast<const __m128i*>(r + 8 * j));
+    };
+    std::size_t c = 0;
+    do {
+        const std::size_t end = count - c > chunk ? c + chunk : count;
+        __m128i s0 = _mm_setzero_si128(), s1 = s0, s2 = s0, s3 = s0;
+        std::size_t k = c;
+        // Two rows per iteration, added to each other first: with one, GCC
+        // copies every accumulator back after its addition.
+        for (; k + 2 <= end; k += 2) {
+            const std::int16_t* ra = base + static_cast<std::size_t>(idx[k]) * stride;
+            const std::int16_t* rb = base + static_cast<std::size_t>(idx[k + 1]) * stride;
+            s0 = _mm_add_epi16(s0, _mm_add_epi16(load(ra, 0), load(rb, 0)));
+            s1 = _mm_add_epi16(s1, _mm_add_epi16(load(ra, 1), load(rb, 1)));
+            if constexpr (W == 32) {
+                s2 = _mm_add_epi16(s2, _mm_add_epi16(load(ra, 2), load(rb, 2)));
+                s3 = _mm_add_epi16(s3, _mm_add_epi16(load(ra, 3), load(rb, 3)));
+            }
+        }
+        if (k < end) {
+            const std::int16_t* r = base + static_cast<std::size_t>(idx[k]) * stride;
+            s0 = _mm_add_epi16(s0, load(r, 0));
+            s1 = _mm_add_epi16(s1, load(r, 1));
+            if constexpr (W == 32) {
+                s2 = _mm_add_epi16(s2, load(r, 2));
+                s3 = _mm_add_epi16(s3, load(r, 3));
+            }
+        }
+        widen_i16(s0, acc + off, c != 0);
+        widen_i16(s1, acc + off + 8, c != 0);
+        if constexpr (W == 32) {
+            widen_i16(s2, acc + off + 16, c != 0);
+            widen_i16(s3, acc + off + 24, c != 0);
+        }
+        c = end;
+    } while (c < count);
+}
+
 }  // namespace detail
 
 /// Same contract as scalar::gather_i32; bit-identical results.
@@ -362,6 +448,16 @@ inline void rowsum_i32(const std::int8_t* table, std::size_t stride, const Index
                        std::size_t padded, std::int32_t* acc) noexcept {
     tiny_ticket::quant::detail::for_blocks<32, 16>(padded, [&](auto w, std::size_t o) {
         detail::rowsum_block<decltype(w)::value>(table, stride, idx, count, o, acc);
+    });
+}
+
+/// Same contract as scalar::rowsum16_i32; bit-identical results.
+template <class Index>
+inline void rowsum16_i32(const std::int16_t* table, std::size_t stride, const Index* idx, std::size_t count,
+                         std::size_t padded, std::size_t chunk, std::int32_t* acc) noexcept {
+    if (chunk == 0) chunk = 1;
+    tiny_ticket::quant::detail::for_blocks<32, 16>(padded, [&](auto w, std::size_t o) {
+        detail::rowsum16_block<decltype(w)::value>(table, stride, idx, count, chunk, o, acc);
     });
 }
 
@@ -472,6 +568,43 @@ inline void rowsum_block(const std::int8_t* table, std::size_t stride, const Ind
     } while (c < count);
 }
 
+// As sse2::detail::rowsum16_block, 16 int16 outputs per register, W = 16,
+// 32 or 64 per pass.
+template <std::size_t W, class Index>
+inline void rowsum16_block(const std::int16_t* table, std::size_t stride, const Index* idx, std::size_t count,
+                           std::size_t chunk, std::size_t off, std::int32_t* acc) noexcept {
+    static_assert(W == 16 || W == 32 || W == 64, "16, 32 or 64 outputs per pass");
+    const std::int16_t* base = table + off;
+    auto load = [](const std::int16_t* r, std::size_t j) {
+        return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(r + 16 * j));
+    };
+    auto widen = [](__m256i s, std::int32_t* p, bool add) {
+        add_or_store(p, _mm256_cvtepi16_epi32(_mm256_castsi256_si128(s)), add);
+        add_or_store(p + 8, _mm256_cvtepi16_epi32(_mm256_extracti128_si256(s, 1)), add);
+    };
+    std::size_t c = 0;
+    do {
+        const std::size_t end = count - c > chunk ? c + chunk : count;
+        __m256i s0 = _mm256_setzero_si256(), s1 = s0, s2 = s0, s3 = s0;
+        for (std::size_t k = c; k < end; ++k) {
+            const std::int16_t* r = base + static_cast<std::size_t>(idx[k]) * stride;
+            s0 = _mm256_add_epi16(s0, load(r, 0));
+            if constexpr (W >= 32) s1 = _mm256_add_epi16(s1, load(r, 1));
+            if constexpr (W == 64) {
+                s2 = _mm256_add_epi16(s2, load(r, 2));
+                s3 = _mm256_add_epi16(s3, load(r, 3));
+            }
+        }
+        widen(s0, acc + off, c != 0);
+        if constexpr (W >= 32) widen(s1, acc + off + 16, c != 0);
+        if constexpr (W == 64) {
+            widen(s2, acc + off + 32, c != 0);
+            widen(s3, acc + off + 48, c != 0);
+        }
+        c = end;
+    } while (c < count);
+}
+
 }  // namespace detail
 
 /// Same contract as scalar::gather_i32; bit-identical results.
@@ -506,6 +639,16 @@ inline void rowsum_i32(const std::int8_t* table, std::size_t stride, const Index
         constexpr std::size_t width = decltype(w)::value;
         if constexpr (width == 16) sse2::detail::rowsum_block<16>(table, stride, idx, count, o, acc);
         else detail::rowsum_block<width>(table, stride, idx, count, o, acc);
+    });
+}
+
+/// Same contract as scalar::rowsum16_i32; bit-identical results.
+template <class Index>
+inline void rowsum16_i32(const std::int16_t* table, std::size_t stride, const Index* idx, std::size_t count,
+                         std::size_t padded, std::size_t chunk, std::int32_t* acc) noexcept {
+    if (chunk == 0) chunk = 1;
+    tiny_ticket::quant::detail::for_blocks<64, 16>(padded, [&](auto w, std::size_t o) {
+        detail::rowsum16_block<decltype(w)::value>(table, stride, idx, count, chunk, o, acc);
     });
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -24,12 +25,16 @@ namespace tiny_ticket::quant {
 /// layout, weights held only as int8 rows with one float scale per output.
 /// In the first layer most active sparse features of a group share one
 /// value (seen once, same norm), so in both modes all their int8 rows are
-/// added exactly in integers and scaled once by value x row scale; the few
-/// other features add their difference from that value (weight-only: in
-/// float; full: rounded to int16 levels, int32 sums). The other layers
-/// take float inputs times int8 in float (weight-only) or the input
-/// quantized to int16 levels (one scale per vector) times int8, summed in
-/// int32 (full); each output is scaled once. The embedding part of the first layer is folded in at build time
+/// added exactly in integers and scaled once by value x row scale; the
+/// other features add their difference from that value, the most common
+/// difference again as one exact row sum, the rest in float (weight-only)
+/// or rounded to int16 levels with int32 sums (full). After
+/// fold_word_rows() a known word's character n-grams cost one int16 row
+/// (their exact sum, added like a group) instead of one int8 row each, as
+/// in the float network. The other layers take float inputs times int8 in
+/// float (weight-only) or the input quantized to int16 levels (one scale
+/// per vector) times int8, summed in int32 (full); each output is scaled
+/// once. The embedding part of the first layer is folded in at build time
 /// (table x first layer, requantized with one scale per output), so a token
 /// costs one int8 row addition in both modes.
 template <class T>
@@ -119,6 +124,51 @@ public:
         max_in_ = std::max(max_in_, heads_.in);
     }
 
+    /// Adds one first-layer row per known word of `feat`, the row
+    /// extract_folded() refers to at index sparse_width() + word: the sum of
+    /// the int8 rows of the word's character n-grams. All of them share the
+    /// per-output scale, so the integer sum is exact and the folded network
+    /// computes what the unfolded one does (weight-only: up to float
+    /// rounding). Stored as int16: a word of up to 258 n-grams (258 * 127 <=
+    /// 32767) always fits; longer ones fit when their sums do. Returns false
+    /// (and changes nothing) when the featurizer cannot fold, a sum leaves
+    /// [-32767, 32767] or the rows would take more than `max_bytes`. Call
+    /// once, before sharing the network; allocates. Plain extract() features
+    /// give the same logits before and after.
+    bool fold_word_rows(const basic_featurizer<T>& feat, std::size_t max_bytes = std::size_t(64) << 20) {
+        const std::size_t sparse = group_end_[3], chars = group_end_[2];
+        if (folded_words_ || stride0_ == 0 || !feat.can_fold() || feat.sparse_width() != sparse) return false;
+        const std::size_t words = feat.word_count();
+        if (words == 0 || words > max_bytes / (stride0_ * sizeof(std::int16_t))) return false;
+        std::vector<std::int16_t> rows(words * stride0_, 0);
+        std::vector<std::int32_t> sum(stride0_);
+        bool fits = true;
+        std::int32_t max_abs = 0;
+        // At most 2^24 n-grams per word (the featurizer's cache limit):
+        // 127 * 2^24 < 2^31, the int32 sums are exact.
+        feat.for_each_word_ngrams([&](std::size_t w, const std::uint32_t* b, const std::uint32_t* e) {
+            std::fill(sum.begin(), sum.end(), 0);
+            for (; b != e; ++b) {
+                const std::int8_t* r = first_rows_.data() + (chars + *b) * stride0_;
+                for (std::size_t o = 0; o < stride0_; ++o) sum[o] += r[o];
+            }
+            std::int16_t* dst = rows.data() + w * stride0_;
+            for (std::size_t o = 0; o < stride0_; ++o) {
+                const std::int32_t a = sum[o] < 0 ? -sum[o] : sum[o];
+                fits = fits && a <= 32767;
+                max_abs = std::max(max_abs, a);
+                dst[o] = static_cast<std::int16_t>(a <= 32767 ? sum[o] : 0);
+            }
+        });
+        if (!fits) return false;
+        word_rows_ = std::move(rows);
+        word_chunk_ = rowsum16_chunk(static_cast<std::size_t>(max_abs));
+        folded_words_ = words;
+        return true;
+    }
+    /// Word rows added by fold_word_rows() (0: none).
+    std::size_t folded_words() const noexcept { return folded_words_; }
+
     quant_mode mode() const noexcept { return mode_; }
     std::size_t logits() const noexcept { return heads_.out; }
     /// Start of head h's logits within the fused output.
@@ -131,7 +181,8 @@ public:
         if (s.b.size() < max_width_) s.b.resize(max_width_);
         if (s.logits.size() < heads_.stride) s.logits.resize(heads_.stride);
         const std::size_t n = std::max(max_in_, sparse_hint);
-        // acc: the int32 sums, then int16-level inputs (kept in int32, the
+        // acc: the int32 sums, then the first layer's lists of rows summed
+        // at once, later the int16-level inputs (kept in int32, the
         // scratch's integer type).
         if (s.nz.size() < n) s.nz.resize(n);
         if (s.v.size() < n) s.v.resize(n);
@@ -159,9 +210,10 @@ public:
         dense_forward(heads_, a, s.logits.data(), s);
     }
 
-    /// Bytes held by the prepared int8 tables, scales and biases.
+    /// Bytes held by the prepared int8 tables (and folded int16 word rows),
+    /// scales and biases.
     std::size_t memory_bytes() const noexcept {
-        std::size_t n = first_rows_.capacity() + proj_.capacity() +
+        std::size_t n = first_rows_.capacity() + proj_.capacity() + word_rows_.capacity() * sizeof(std::int16_t) +
                         (first_scale_.capacity() + proj_scale_.capacity()) * sizeof(float) +
                         first_bias_.capacity() * sizeof(T);
         for (const auto& l : layers_)
@@ -197,34 +249,68 @@ private:
     // y[o] = bias[o] + sum_k val[k] * scale[o] * row(idx[k])[o] (+ the
     // embedding). Most active features of a group share one value (seen
     // once, same norm): each group's rows are all added exactly
-    // (rowsum_i32) and scaled once by that value v0; the few features with
-    // another value add their difference from their group's v0: in full
-    // mode rounded to int16 levels (one scale for all of them) through the
-    // pmaddwd kernel, in weight-only mode in float.
+    // (rowsum_i32) and scaled once by that value v0; the features with
+    // another value add their difference from their group's v0. The most
+    // common of those differences (a word seen twice, a bucket counted
+    // twice) is again one exact row sum; the few left over go through the
+    // pmaddwd kernel rounded to int16 levels (full mode, one scale for all
+    // of them) or are multiplied in float (weight-only).
     void first_layer(const basic_feature_vector<T>& f, nn::network_scratch<T>& s, T* y) const {
         const std::size_t n = f.index.size();
         const std::uint32_t* idx = f.index.data();
         const T* val = f.value.data();
         std::int32_t* acc = s.acc.data();
+        // Row lists summed at once (folded words, common differences): the
+        // part of acc that holds the int16-level inputs only later.
+        std::int32_t* ids = acc + max_width_;
         std::uint32_t* rest = s.nz.data();
         T* delta = s.v.data();
         std::size_t r = 0;
         for (std::size_t o = 0; o < stride0_; ++o) y[o] = first_bias_[o];
-        // The featurizer emits the groups in input order, each one run.
+        // The featurizer emits the groups in input order, each one run;
+        // extract_folded() starts the character group with its word entries
+        // (indices from sparse_width() on), then the corrections.
         std::size_t k = 0;
         for (std::size_t g = 0; g < 4 && k < n; ++g) {
             const std::uint32_t end = static_cast<std::uint32_t>(group_end_[g]);
+            bool words = false;
+            T word_value = 0;
+            if (g == 3 && folded_words_ && idx[k] >= end) {
+                word_value = val[k];
+                k = word_group(idx, val, k, n, ids, y, acc);
+                words = true;
+                if (k == n) break;
+                if (mode_ == quant_mode::full) {
+                    // The corrections (about 40 a ticket, fewer than two in
+                    // three of them at the words' value) are cheaper as
+                    // int16-level inputs of the pmaddwd kernel, one pass,
+                    // than as row sums plus differences.
+                    for (; k < n && idx[k] < end; ++k) {
+                        rest[r] = idx[k];
+                        delta[r++] = val[k];
+                    }
+                    continue;
+                }
+            }
             const std::size_t b = k;
             if (idx[b] >= end) continue;
-            // The smallest of its first values: a feature seen once, as a rule.
             T v0 = val[b];
-            for (std::size_t j = b + 1; j < n && j < b + 4 && idx[j] < end; ++j) v0 = val[j] < v0 ? val[j] : v0;
+            if (words) {
+                // The correction most often seen is an unknown token's
+                // n-gram counted once: the words' value (a count of one).
+                v0 = word_value;
+            } else {
+                // The smallest of its first values: a feature seen once, as a rule.
+                for (std::size_t j = b + 1; j < n && j < b + 4 && idx[j] < end; ++j) v0 = val[j] < v0 ? val[j] : v0;
+            }
+            const std::size_t r0 = r;
             k = scan_group(idx, val, b, n, end, v0, rest, delta, r);
             for (std::size_t c = b; c < k; c += max_rowsum_inputs) {
                 const std::size_t len = std::min(max_rowsum_inputs, k - c);
                 active::rowsum_i32(first_rows_.data(), stride0_, idx + c, len, stride0_, acc);
                 add_scaled(y, first_scale_.data(), acc, v0, stride0_);
             }
+            if (r - r0 >= 2) r = common_difference(rest, delta, r0, r, ids, y, acc);
         }
         if (r > 0) {
             if (mode_ == quant_mode::weight_only) {
@@ -248,6 +334,86 @@ private:
                 add_scaled(y, proj_scale_.data(), acc, inv, stride0_);
             }
         }
+    }
+
+    // The differences rest[r0, r) of one group: the one most of them share
+    // (a majority vote, one pass) has its rows summed exactly (rowsum_i32,
+    // through `ids`) and scaled once; the others stay in rest, compacted.
+    // Returns the new end of rest. Both passes are free of data-dependent
+    // branches (values compared as bit patterns: a difference is never
+    // zero, so +0 and -0 cannot both occur).
+    std::size_t common_difference(std::uint32_t* rest, T* delta, std::size_t r0, std::size_t r, std::int32_t* ids,
+                                  T* y, std::int32_t* acc) const noexcept {
+        bits_t<T> common = bits(delta[r0]);
+        std::size_t votes = 0;
+        for (std::size_t j = r0; j < r; ++j) {
+            const bits_t<T> d = bits(delta[j]);
+            common = votes == 0 ? d : common;
+            votes += d == common ? 1 : std::size_t(-1);
+        }
+        std::size_t kept = r0, same = 0;
+        for (std::size_t j = r0; j < r; ++j) {
+            const std::uint32_t i = rest[j];
+            const T d = delta[j];
+            const bool e = bits(d) == common;
+            ids[same] = static_cast<std::int32_t>(i);
+            rest[kept] = i;
+            delta[kept] = d;
+            same += e;
+            kept += !e;
+        }
+        T value;
+        std::memcpy(&value, &common, sizeof value);
+        for (std::size_t c = 0; c < same; c += max_rowsum_inputs) {
+            const std::size_t len = std::min(max_rowsum_inputs, same - c);
+            active::rowsum_i32(first_rows_.data(), stride0_, ids + c, len, stride0_, acc);
+            add_scaled(y, first_scale_.data(), acc, value, stride0_);
+        }
+        return kept;
+    }
+
+    template <class U>
+    using bits_t = std::conditional_t<sizeof(U) == 8, std::uint64_t, std::uint32_t>;
+    static bits_t<T> bits(T v) noexcept {
+        bits_t<T> b;
+        std::memcpy(&b, &v, sizeof b);
+        return b;
+    }
+
+    // The folded word entries from b on (indices sparse + word id, all with
+    // the same value, a count of one times the group's norm): their int16
+    // rows summed exactly (rowsum16_i32) and scaled once by that value, as
+    // a group of int8 rows is. Returns the index of the first entry after
+    // them.
+    std::size_t word_group(const std::uint32_t* idx, const T* val, std::size_t b, std::size_t n, std::int32_t* ids,
+                           T* y, std::int32_t* acc) const noexcept {
+        const std::uint32_t sparse = static_cast<std::uint32_t>(group_end_[3]);
+        const T v0 = val[b];
+        std::size_t k = b;
+        bool odd = false;
+        for (; k < n && idx[k] >= sparse; ++k) {
+            ids[k - b] = static_cast<std::int32_t>(idx[k] - sparse);
+            odd |= val[k] != v0;
+        }
+        // Never true for extract_folded()'s features; forward() still
+        // accepts any values.
+        if (odd)
+            for (std::size_t j = b; j < k; ++j)
+                if (val[j] != v0) add_word_row(idx[j] - sparse, val[j] - v0, y);
+        const std::size_t words = k - b;
+        for (std::size_t c = 0; c < words; c += max_rowsum16_inputs) {
+            const std::size_t len = std::min(max_rowsum16_inputs, words - c);
+            active::rowsum16_i32(word_rows_.data(), stride0_, ids + c, len, stride0_, word_chunk_, acc);
+            add_scaled(y, first_scale_.data(), acc, v0, stride0_);
+        }
+        return k;
+    }
+
+    // y[o] += v * scale[o] * row(w)[o] for one folded word whose value is
+    // off its group's (v = the difference): in float, in both modes.
+    void add_word_row(std::uint32_t w, T v, T* y) const noexcept {
+        const std::int16_t* r = word_rows_.data() + static_cast<std::size_t>(w) * stride0_;
+        for (std::size_t o = 0; o < stride0_; ++o) y[o] += v * static_cast<T>(first_scale_[o]) * static_cast<T>(r[o]);
     }
 
     // Scans the group that starts at b (indices below end) and returns where
@@ -378,6 +544,10 @@ private:
     std::vector<T> first_bias_;
     std::vector<float> first_scale_, proj_scale_;
     std::vector<std::int8_t> first_rows_, proj_;
+    // Folded word rows (fold_word_rows), and how many of them rowsum16_i32
+    // may add in 16-bit lanes.
+    std::vector<std::int16_t> word_rows_;
+    std::size_t folded_words_ = 0, word_chunk_ = 1;
     std::vector<std::variant<qlayer, relu_spec>> layers_;
     qlayer heads_;
     std::vector<std::size_t> head_offset_;
