@@ -680,17 +680,8 @@ private:
             const std::uint32_t u = unknown[b];
             unknown[b] = 0;
             listed += c;
-            T d;
-            if (c < log1p_table_size) {
-                norm += char_square_[c];
-                d = char_excess_[c] + unit * static_cast<T>(u);
-            } else {
-                const T v = count_value(sp.char_ngrams.mode, static_cast<float>(c));
-                norm += static_cast<double>(v) * static_cast<double>(v);
-                d = v - unit * static_cast<T>(c - u);
-            }
             oi[kept] = off + b;
-            ov[kept] = d;
+            ov[kept] = folded_entry(c, u, unit, norm);
             ++kept;
         };
         for (std::size_t k = 0; k < repeated; ++k) settle(again[k]);
@@ -772,17 +763,8 @@ private:
                     u = unknown[b];
                     unknown[b] = 0;
                 }
-                T d;
-                if (c < log1p_table_size) {
-                    norm += char_square_[c];
-                    d = char_excess_[c] + unit * static_cast<T>(u);
-                } else {
-                    const T v = count_value(sp.char_ngrams.mode, static_cast<float>(c));
-                    norm += static_cast<double>(v) * static_cast<double>(v);
-                    d = v - unit * static_cast<T>(c - u);
-                }
                 oi[kept] = off + b;
-                ov[kept] = d;
+                ov[kept] = folded_entry(c, u, unit, norm);
                 // d is exactly 0 for one count from a known token (integer
                 // test: cheaper than comparing d).
                 kept += static_cast<std::size_t>((c != 1) | (u != 0));
@@ -798,6 +780,19 @@ private:
             T* v = out.value.data();
             for (std::size_t k = first; k < out.value.size(); ++k) v[k] *= inv;
         }
+    }
+
+    // A folded character bucket counted `c` times, `u` of them by unknown
+    // tokens: its value minus the unit each known token's count already
+    // gave it through the word's row. Adds the value's square to `norm`.
+    T folded_entry(std::uint32_t c, std::uint32_t u, T unit, double& norm) const noexcept {
+        if (c < log1p_table_size) {
+            norm += char_square_[c];
+            return char_excess_[c] + unit * static_cast<T>(u);
+        }
+        const T v = count_value(spec_->char_ngrams.mode, static_cast<float>(c));
+        norm += static_cast<double>(v) * static_cast<double>(v);
+        return v - unit * static_cast<T>(c - u);
     }
 
     // What a feature counted `c` times contributes before normalization.
