@@ -417,7 +417,7 @@ private:
                 c += 1.0f;
             };
             if (Fold && can_fold()) {
-                extract_folded_chars(normalized, tokens, out, s);
+                extract_folded_chars(tokens, out, s);
                 return;
             }
             for (std::size_t i = 0; i < tokens.size(); ++i) {
@@ -603,14 +603,16 @@ private:
     }
 
     // The character group of extract_folded(). Dispatches to the compact
-    // form when every count is sure to fit in 16 bits.
-    void extract_folded_chars(std::string_view normalized, const std::vector<std::string_view>& tokens,
-                              basic_feature_vector<T>& out, featurizer_scratch& s) const {
-        // A token of k bytes has fewer than k + 2 n-grams of each length, and
-        // tokens are separated by a byte: this bounds every bucket's count
-        // (a known word's cached n-grams are the same n-grams).
+    // form when every count is sure to fit in 16 bits: a token of k bytes
+    // has fewer than k + 2 n-grams of each length (a known word's cached
+    // n-grams are the same n-grams). Counted from the tokens themselves, so
+    // the bound holds whatever text the caller says they came from.
+    void extract_folded_chars(const std::vector<std::string_view>& tokens, basic_feature_vector<T>& out,
+                              featurizer_scratch& s) const {
         const std::size_t lengths = spec_->char_ngrams.max_n - spec_->char_ngrams.min_n + 1;
-        if ((2 * normalized.size() + 2) * lengths < 0xffff && compact_chars())
+        std::size_t bound = 0;
+        for (std::string_view t : tokens) bound += t.size() + 2;
+        if (bound * lengths < 0xffff && compact_chars())
             extract_folded_chars_compact(tokens, out, s);
         else
             extract_folded_chars_wide(tokens, out, s);
