@@ -27,20 +27,13 @@
 
 #include <tiny_ticket/tiny_ticket.hpp>
 
+#include "bench_text.hpp"
+
 namespace {
 
 const std::filesystem::path source_dir = TINY_TICKET_SOURCE_DIR;
 
-std::size_t count_words(const std::string& s) {
-    std::size_t n = 0;
-    bool in_word = false;
-    for (const char c : s) {
-        const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
-        if (!space && !in_word) ++n;
-        in_word = !space;
-    }
-    return n;
-}
+using tiny_ticket_bench::count_words;
 
 struct quant_data {
     bool ok = false;

@@ -32,6 +32,8 @@
 // Counting allocator. Per thread, so threads of the scaling benchmarks do not
 // share (and contend on) one counter; a predict runs on the calling thread.
 
+#include "bench_text.hpp"
+
 namespace {
 thread_local std::uint64_t allocations = 0;
 
@@ -87,16 +89,7 @@ const std::filesystem::path shipped_model_path =
     std::filesystem::path(TINY_TICKET_SOURCE_DIR) / "models" / "tiny_ticket-default-v3.json";
 const std::filesystem::path eval_path = std::filesystem::path(TINY_TICKET_SOURCE_DIR) / "tests" / "data" / "eval_tickets.jsonl";
 
-std::size_t count_words(const std::string& s) {
-    std::size_t n = 0;
-    bool in_word = false;
-    for (const char c : s) {
-        const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
-        if (!space && !in_word) ++n;
-        in_word = !space;
-    }
-    return n;
-}
+using tiny_ticket_bench::count_words;
 
 struct corpus {
     bool ok = false;
