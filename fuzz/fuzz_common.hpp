@@ -66,12 +66,15 @@ inline void check_normalized(std::string_view input, std::string_view norm, std:
     }
 }
 
-/// Feature indices inside the sparse width, embedding rows inside the table.
+/// Feature indices inside the sparse width (plus one folded row per known
+/// word when the featurizer folds), embedding rows inside the table.
 template <class T>
 void check_features(const tiny_ticket::basic_classifier<T>& clf, const tiny_ticket::basic_workspace<T>& ws) {
     const auto& f = ws.features;
     FUZZ_CHECK(f.index.size() == f.value.size());
-    const std::size_t width = clf.model().features.sparse_width();
+    const auto& feat = clf.featurizer();
+    FUZZ_CHECK(feat.sparse_width() == clf.model().features.sparse_width());
+    const std::size_t width = feat.sparse_width() + (feat.can_fold() ? feat.word_count() : 0);
     for (std::size_t k = 0; k < f.index.size(); ++k) {
         FUZZ_CHECK(f.index[k] < width);
         FUZZ_CHECK(std::isfinite(f.value[k]));
