@@ -77,6 +77,33 @@ TEST_CASE("keyword flags: token phrases vs substrings") {
     }
 }
 
+TEST_CASE("token keywords match whether or not their first word is a vocabulary word") {
+    // Known words carry a flag for "some phrase starts here"; unknown tokens
+    // are looked up in the phrase map directly. Both routes, and known words
+    // that start no phrase, must give the same flags as the phrase list.
+    feature_spec<float> spec;
+    spec.bow.vocab = {"not", "refund", "app"};
+    spec.bigrams.vocab = {"still waiting"};
+    spec.keywords.phrases = {"not working", "still waiting", "chargeback", "cancel my plan", "refund"};
+    spec.keywords.match = keyword_match::token;
+    const basic_featurizer<float> f(spec);
+    const std::uint32_t kw = static_cast<std::uint32_t>(spec.keyword_offset());
+    auto flags = [&](const std::string& text) {
+        std::vector<std::uint32_t> on;
+        for (const auto& [i, v] : extract(f, text))
+            if (i >= kw && i < spec.bigram_offset()) on.push_back(i - kw);
+        return on;
+    };
+    CHECK(flags("app not working") == std::vector<std::uint32_t>{0});          // first word in the bag of words
+    CHECK(flags("still waiting for it") == std::vector<std::uint32_t>{1});     // first word only in a bigram
+    CHECK(flags("filed a chargeback") == std::vector<std::uint32_t>{2});       // unknown first word, one word
+    CHECK(flags("pls cancel my plan now") == std::vector<std::uint32_t>{3});   // unknown first word, three words
+    CHECK(flags("refund not working app") == std::vector<std::uint32_t>{0, 4});
+    CHECK(flags("app not refund working").size() == 1);                        // "not" starts a phrase that does not follow
+    CHECK(flags("cancel my").empty());                                          // phrase cut short by the end
+    CHECK(flags("app app app").empty());                                        // known words that start no phrase
+}
+
 TEST_CASE("bigrams and char n-grams land in their own index ranges") {
     feature_spec<float> spec;
     spec.bow.vocab = {"my", "order"};

@@ -47,6 +47,8 @@ struct featurizer_scratch {
     /// when untouched, and the buckets that need an entry of their own.
     std::vector<std::uint16_t> count16;
     std::vector<std::uint32_t> listed;
+    /// Folded form: the known tokens' inline n-gram buckets, end to end.
+    std::vector<std::uint16_t> gathered;
     std::string gram;
 };
 
@@ -250,6 +252,9 @@ public:
                 normalizer::tokenize(spec.keywords.phrases[k], words);
                 if (words.empty()) continue;
                 std::int32_t g = keyword_first_.find(words[0]);
+                // Flagged only: a word added here would change which tokens fold.
+                if (const std::int32_t w = words_.find(words[0]); w >= 0)
+                    word_ids_[static_cast<std::size_t>(w)].keyword_first = 1;
                 if (g < 0) {
                     g = static_cast<std::int32_t>(keyword_groups_.size());
                     keyword_first_.insert(words[0], g);
@@ -285,9 +290,11 @@ public:
             if (s.count16.size() < spec_->char_ngrams.buckets) s.count16.assign(spec_->char_ngrams.buckets, 0);
             if (s.listed.size() < 2 * spec_->char_ngrams.buckets + 2) s.listed.resize(2 * spec_->char_ngrams.buckets + 2);
         }
+        if (compact_chars() && s.gathered.size() < (typical_tokens + 1) * inline_grams)
+            s.gathered.resize((typical_tokens + 1) * inline_grams);
         s.gram.reserve(64);
-        s.hashes.reserve(256);
-        s.word.reserve(256);
+        s.hashes.reserve(typical_tokens);
+        s.word.reserve(typical_tokens);
     }
 
     /// Computes features of `tokens` (from `normalized`). Allocates only when
@@ -377,7 +384,12 @@ private:
                     }
                 }
             } else if (token_keywords) {
+                // A known word's record (already read) says whether a phrase
+                // starts with it: most tokens skip the probe of the keyword
+                // map, whose outcome the branch predictor cannot learn.
                 for (std::size_t i = 0; i < tokens.size(); ++i) {
+                    const std::int32_t w = s.word[i];
+                    if (w >= 0 && !word_ids_[static_cast<std::size_t>(w)].keyword_first) continue;
                     const std::int32_t g = keyword_first_.find_hashed(tokens[i], s.hashes[i]);
                     if (g < 0) continue;
                     for (const keyword_entry& e : keyword_groups_[static_cast<std::size_t>(g)]) {
@@ -463,6 +475,8 @@ private:
     /// What a word of the map stands for; a word seen only inside bigrams
     /// has neither index.
     static constexpr std::size_t inline_grams = 23;  // fills word_ids to 64 bytes
+    // Tokens a fresh scratch has room for without allocating.
+    static constexpr std::size_t typical_tokens = 256;
     struct alignas(64) word_ids {
         std::int32_t bow = -1;
         std::int32_t embedding = -1;
@@ -474,9 +488,12 @@ private:
         /// a cache miss of its own).
         std::uint32_t grams_begin = 0;
         std::uint32_t grams_end = 0;
-        std::uint16_t inline_count = 0;
+        std::uint8_t inline_count = 0;
+        /// 1 when some token keyword phrase starts with this word.
+        std::uint8_t keyword_first = 0;
         std::uint16_t grams[inline_grams] = {};
     };
+    static_assert(sizeof(word_ids) == 64, "one cache line per known word");
 
     std::int32_t word_entry(std::string_view word) {
         std::int32_t w = words_.find(word);
@@ -583,7 +600,7 @@ private:
             word_ids& r = word_ids_[w];
             r.grams_begin = char_cache_begin_[w];
             r.grams_end = char_cache_begin_[w + 1];
-            r.inline_count = narrow ? static_cast<std::uint16_t>(std::min<std::size_t>(inline_grams, r.grams_end - r.grams_begin)) : 0;
+            r.inline_count = narrow ? static_cast<std::uint8_t>(std::min<std::size_t>(inline_grams, r.grams_end - r.grams_begin)) : 0;
             for (std::size_t k = 0; k < r.inline_count; ++k) r.grams[k] = static_cast<std::uint16_t>(char_cache_[r.grams_begin + k]);
         }
     }
@@ -648,13 +665,25 @@ private:
             repeated += c == 1;
         };
         std::size_t unknown_buckets = 0;
+        // A known word's inline buckets are copied whole (a fixed-size copy)
+        // and the next word's copy starts after its real ones: counting them
+        // afterwards in one loop costs one loop exit per ticket, where a loop
+        // per word mispredicted its exit at almost every word (their n-gram
+        // counts differ). Order does not matter to the counts.
+        if (s.gathered.size() < (tokens.size() + 1) * inline_grams) s.gathered.resize((tokens.size() + 1) * inline_grams);
+        std::uint16_t* gathered = s.gathered.data();
+        std::size_t gathered_count = 0;
         for (std::size_t i = 0; i < tokens.size(); ++i) {
             const std::int32_t w = i < s.word.size() ? s.word[i] : -1;
             if (w >= 0) {
                 const std::size_t wi = static_cast<std::size_t>(w);
                 wo[words++] = static_cast<std::uint32_t>(sparse_width_ + wi);
-                total += word_ids_[wi].grams_end - word_ids_[wi].grams_begin;
-                for_word_grams(wi, count);
+                const word_ids& r = word_ids_[wi];
+                total += r.grams_end - r.grams_begin;
+                std::memcpy(gathered + gathered_count, r.grams, sizeof r.grams);
+                gathered_count += r.inline_count;
+                const std::uint32_t* e = char_cache_.data() + r.grams_end;
+                for (const std::uint32_t* b = char_cache_.data() + r.grams_begin + r.inline_count; b < e; ++b) count(*b);
             } else {
                 char_ngrams(tokens[i], s.gram, [&](std::uint32_t b) {
                     count(b);
@@ -665,6 +694,7 @@ private:
                 });
             }
         }
+        for (std::size_t k = 0; k < gathered_count; ++k) count(gathered[k]);
         out.index.resize(first + words + repeated + unknown_buckets);
         out.value.resize(first + words + repeated + unknown_buckets);
         std::fill(out.value.begin() + static_cast<std::ptrdiff_t>(first),
