@@ -21,6 +21,8 @@
 #include <fstream>
 #include <new>
 #include <optional>
+#include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -316,6 +318,64 @@ void BM_shipped_predict_distribution(benchmark::State& state) {
 }
 BENCHMARK_TEMPLATE(BM_shipped_predict_distribution, float)->Unit(benchmark::kMillisecond)->Iterations(21);
 BENCHMARK_TEMPLATE(BM_shipped_predict_distribution, double)->Unit(benchmark::kMillisecond)->Iterations(21);
+
+// Where the per-ticket time goes when a text is new to the branch
+// predictor: the 18-22-word tickets alone, each timed on its own, 21 passes;
+// with `shuffled:1` each pass gets the words of every ticket in a new order
+// (same words, so the same vocabulary records, table rows and cache
+// footprint; only the sequence of data-dependent branches is new). Counter
+// `median_us`: median over tickets of each ticket's median time.
+template <class T>
+void BM_shipped_predict_distribution_20_words(benchmark::State& state) {
+    if (!usable<T>(state)) return;
+    const auto& clf = *shipped<T>();
+    const auto& c = eval_corpus();
+    const bool shuffled = state.range(0) != 0;
+    constexpr int passes = 21;
+    const std::size_t n = c.twenty_words.size();
+    std::vector<std::vector<std::string>> texts(passes, c.twenty_words);
+    std::mt19937_64 rng(7);
+    if (shuffled)
+        for (auto& pass : texts)
+            for (auto& t : pass) {
+                std::vector<std::string> words;
+                std::istringstream in(t);
+                for (std::string w; in >> w;) words.push_back(w);
+                std::shuffle(words.begin(), words.end(), rng);
+                t.clear();
+                for (const auto& w : words) t += (t.empty() ? "" : " ") + w;
+            }
+    auto ws = clf.make_workspace();
+    using clock = std::chrono::steady_clock;
+    double overhead = 1e9;
+    for (int k = 0; k < 1000; ++k) {
+        const auto t0 = clock::now();
+        const auto t1 = clock::now();
+        overhead = std::min(overhead, std::chrono::duration<double, std::micro>(t1 - t0).count());
+    }
+    for (const auto& t : c.texts) (void)clf.predict(t, ws);
+    std::vector<std::vector<double>> us(n);
+    for (auto _ : state) {
+        for (const auto& pass : texts)
+            for (std::size_t i = 0; i < n; ++i) {
+                const auto t0 = clock::now();
+                benchmark::DoNotOptimize(clf.predict(pass[i], ws).heads.data());
+                const auto t1 = clock::now();
+                us[i].push_back(std::max(0.0, std::chrono::duration<double, std::micro>(t1 - t0).count() - overhead));
+            }
+    }
+    std::vector<double> per_text(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        auto& v = us[i];
+        std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+        per_text[i] = v[v.size() / 2];
+    }
+    std::sort(per_text.begin(), per_text.end());
+    state.counters["median_us"] = per_text[n / 2];
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * passes * static_cast<std::int64_t>(n));
+}
+BENCHMARK_TEMPLATE(BM_shipped_predict_distribution_20_words, float)
+    ->ArgName("shuffled")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 // Loading the shipped artifact: read the file, parse, decode the weights,
 // validate, build lookup tables and prepared weights, run the self-tests.
