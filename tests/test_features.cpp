@@ -104,6 +104,37 @@ TEST_CASE("token keywords match whether or not their first word is a vocabulary 
     CHECK(flags("app app app").empty());                                        // known words that start no phrase
 }
 
+TEST_CASE("pair map: every pair found, absent pairs not, whatever its probe sequence") {
+    // Lookups settle the first two slots without branching and probe on
+    // only past full clusters: enough pairs that some clusters run longer.
+    detail::pair_map m;
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::int32_t> ref;
+    const std::size_t n = 20000;
+    m.reserve(n);
+    std::uint64_t x = 12345;
+    auto next = [&] {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        return static_cast<std::uint32_t>(x >> 33) % 3000;
+    };
+    for (std::int32_t v = 0; ref.size() < n; ++v) {
+        const std::uint32_t a = next(), b = next();
+        const bool fresh = ref.emplace(std::make_pair(a, b), v).second;
+        CHECK(m.insert(a, b, v) == fresh);
+    }
+    std::size_t checked = 0;
+    for (const auto& [k, v] : ref) checked += m.find(k.first, k.second) == v;
+    CHECK(checked == n);
+    std::size_t absent = 0, tried = 0;
+    for (std::uint32_t a = 0; a < 300; ++a)
+        for (std::uint32_t b = 3000; b < 3010; ++b) {  // ids never inserted
+            ++tried;
+            absent += m.find(a, b) == -1;
+        }
+    CHECK(absent == tried);
+    CHECK(m.find(0xffffffffu, 0) == -1);  // an unknown word's id
+    CHECK(m.find(0, 0) == (ref.count({0, 0}) ? ref[{0, 0}] : -1));  // key 0, as an empty slot's
+}
+
 TEST_CASE("bigrams and char n-grams land in their own index ranges") {
     feature_spec<float> spec;
     spec.bow.vocab = {"my", "order"};
