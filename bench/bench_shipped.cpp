@@ -235,6 +235,62 @@ void BM_shipped_network(benchmark::State& state) {
 BENCHMARK_TEMPLATE(BM_shipped_network, float)->ArgName("folded")->Arg(0)->Arg(1);
 BENCHMARK_TEMPLATE(BM_shipped_network, double)->ArgName("folded")->Arg(0)->Arg(1);
 
+// The network's two parts on the features predict() computes: the trunk
+// alone (first-layer gather, ReLU, any further dense layers), and the fused
+// heads alone on trunk outputs computed beforehand (raw logits of all five
+// heads; softmax/sigmoid and labels are part of predict).
+template <class T>
+std::vector<tiny_ticket::basic_feature_vector<T>> shipped_folded_features() {
+    const auto& clf = *shipped<T>();
+    std::vector<tiny_ticket::basic_feature_vector<T>> feats;
+    auto ws = clf.make_workspace();
+    for (const auto& t : eval_corpus().texts) {
+        (void)clf.predict(t, ws);
+        feats.push_back(ws.features);
+    }
+    return feats;
+}
+
+template <class T>
+void BM_shipped_trunk(benchmark::State& state) {
+    if (!usable<T>(state)) return;
+    const auto feats = shipped_folded_features<T>();
+    const auto& net = shipped<T>()->network();
+    tiny_ticket::nn::network_scratch<T> scratch;
+    for (const auto& f : feats) (void)net.forward_trunk(f, scratch);
+    std::size_t i = 0;
+    const std::uint64_t a0 = allocations;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(net.forward_trunk(feats[i], scratch));
+        if (++i == feats.size()) i = 0;
+    }
+    report(state, 1, 0, allocations - a0);
+}
+BENCHMARK_TEMPLATE(BM_shipped_trunk, float);
+BENCHMARK_TEMPLATE(BM_shipped_trunk, double);
+
+template <class T>
+void BM_shipped_heads(benchmark::State& state) {
+    if (!usable<T>(state)) return;
+    const auto& net = shipped<T>()->network();
+    tiny_ticket::nn::network_scratch<T> scratch;
+    std::vector<std::vector<T>> trunks;
+    for (const auto& f : shipped_folded_features<T>()) {
+        const T* t = net.forward_trunk(f, scratch);
+        trunks.emplace_back(t, t + net.trunk_width());
+    }
+    std::size_t i = 0;
+    const std::uint64_t a0 = allocations;
+    for (auto _ : state) {
+        net.forward_heads(trunks[i].data(), scratch);
+        benchmark::DoNotOptimize(scratch.logits.data());
+        if (++i == trunks.size()) i = 0;
+    }
+    report(state, 1, 0, allocations - a0);
+}
+BENCHMARK_TEMPLATE(BM_shipped_heads, float);
+BENCHMARK_TEMPLATE(BM_shipped_heads, double);
+
 // Whole predict (normalize, tokenize, features, network, softmax/sigmoid of
 // five heads) cycling through `texts` after one warm-up pass.
 template <class T>

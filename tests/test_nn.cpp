@@ -89,6 +89,16 @@ TEST_CASE_TEMPLATE("sparse network equals the naive dense computation", T, float
                 for (auto& v : x) v = v > 0 ? v : 0;
             }
         }
+        // The trunk on its own, then the heads on its output: forward() in two parts.
+        nn::network_scratch<T> parts, whole;
+        const auto& net = clf.network();
+        const T* trunk = net.forward_trunk(f, parts);
+        REQUIRE(net.trunk_width() == x.size());
+        for (std::size_t o = 0; o < x.size(); ++o) CHECK(static_cast<double>(trunk[o]) == doctest::Approx(x[o]).epsilon(1e-4));
+        const std::vector<T> kept(trunk, trunk + net.trunk_width());
+        net.forward_heads(kept.data(), parts);
+        net.forward(f, whole);
+        for (std::size_t o = 0; o < net.logits(); ++o) CHECK(parts.logits[o] == whole.logits[o]);
         const auto& p = clf.predict(text, ws);
         for (std::size_t h = 0; h < m.heads.size(); ++h) {
             const auto& hl = m.heads[h].layer;

@@ -131,6 +131,13 @@ public:
     /// extract_folded()'s once fold_word_rows() succeeded. Allocation-free
     /// once prepared.
     void forward(const basic_feature_vector<T>& f, network_scratch<T>& s) const {
+        forward_heads(forward_trunk(f, s), s);
+    }
+
+    /// The trunk alone: its output (trunk_width() values, in `s`, valid
+    /// until the next call with `s`). forward() is forward_trunk() then
+    /// forward_heads(); split for benchmarks and inspection.
+    const T* forward_trunk(const basic_feature_vector<T>& f, network_scratch<T>& s) const {
         prepare(s);
         T* a = s.a.data();
         T* b = s.b.data();
@@ -174,8 +181,16 @@ public:
                 relu(a, width);
             }
         }
-        heads_.forward(a, s.logits.data());
+        return a;
     }
+
+    /// Raw logits of all heads into `s.logits` from a trunk output of
+    /// trunk_width() values (which must not live in `s.logits`).
+    void forward_heads(const T* trunk, network_scratch<T>& s) const {
+        prepare(s);
+        heads_.forward(trunk, s.logits.data());
+    }
+
 
     /// Bytes held by the prepared weights.
     std::size_t memory_bytes() const noexcept {
