@@ -3,10 +3,10 @@
 
 // int8 kernels of the quantized network. Every kernel has a portable scalar
 // reference (namespace `scalar`) and, where the compiler targets them, SSE2
-// (baseline x86-64) and AVX2 versions with the same signature; `active`
-// names the best one the build targets. The integer kernels are exact, so all
-// their versions agree bit for bit; the float kernel may differ from its
-// reference by rounding (fused multiply-add) only.
+// (baseline x86-64), AVX2 and AVX-512 VNNI versions with the same signature;
+// `active` names the best one the build targets. The integer kernels are
+// exact, so all their versions agree bit for bit; the float kernel may differ
+// from its reference by rounding (fused multiply-add) only.
 //
 // Layout: a layer is stored transposed, one int8 row per input holding the
 // weights of every output, rows padded with zeros to a multiple of
@@ -657,8 +657,143 @@ inline constexpr const char* name = "avx2";
 }  // namespace avx2
 #endif
 
+#if defined(__AVX2__) && defined(__AVX512VNNI__) && defined(__AVX512BW__) && defined(__AVX512VL__)
+/// AVX-512 VNNI versions (compiled when the build targets AVX-512 F, BW, VL
+/// and VNNI, e.g. -march=native on such a CPU). Only gather_i32 differs from
+/// AVX2: the row sums have no products to fuse, and gather_f is float. It
+/// uses vpdpwssd (int16 pairs) rather than vpdpbusd (four u8 x s8 products):
+/// the network's multipliers are int16 levels, which do not fit a byte.
+namespace avx512vnni {
+
+namespace detail {
+
+// Calls step(ra, rb, m, set) for the rows in pairs, m the pair's multipliers
+// as pmaddwd / vpdpwssd take them. Rows k, k+1 go to accumulator set 0,
+// k+2, k+3 to set 1, the sets added once at the end (exact: int32 wraps
+// alike in any order, and the true sum fits): vpdpwssd forms a_o * qa + b_o
+// * qb and adds it to the sum in one instruction, where AVX2 needs pmaddwd
+// and paddd, but that puts the multiplication on the accumulator's
+// dependency chain (a few cycles instead of one). An odd count's last row is
+// paired with itself, times zero.
+template <class Index, class M, class Step>
+inline void pair_rows(const std::int8_t* table, std::size_t stride, const Index* idx, const M* qx, std::size_t count,
+                      std::size_t off, Step&& step) noexcept {
+    using tiny_ticket::quant::detail::pack_pair;
+    auto row = [&](std::size_t k) { return table + static_cast<std::size_t>(idx[k]) * stride + off; };
+    std::size_t k = 0;
+    for (; k + 4 <= count; k += 4) {
+        step(row(k), row(k + 1), pack_pair(qx[k], qx[k + 1]), std::integral_constant<int, 0>{});
+        step(row(k + 2), row(k + 3), pack_pair(qx[k + 2], qx[k + 3]), std::integral_constant<int, 1>{});
+    }
+    if (k + 2 <= count) {
+        step(row(k), row(k + 1), pack_pair(qx[k], qx[k + 1]), std::integral_constant<int, 0>{});
+        k += 2;
+    }
+    if (k < count) step(row(k), row(k), pack_pair(qx[k], 0), std::integral_constant<int, 1>{});
+}
+
+// W = 16 or 32 outputs, 256-bit: as avx2::detail::i32_block with vpdpwssd.
+// The narrow layers (32 hidden units, the heads) are a few rows each, so
+// their latency counts more than their throughput: the 512-bit form below
+// adds a widening across lanes and a permutation at the end, and was slower
+// on them. Named accumulators: with arrays GCC copies registers every row.
+template <std::size_t W, class Index, class M>
+inline void i32_block256(const std::int8_t* table, std::size_t stride, const Index* idx, const M* qx,
+                         std::size_t count, std::size_t off, std::int32_t* acc) noexcept {
+    static_assert(W == 16 || W == 32, "16 or 32 outputs per pass");
+    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+    auto add = [](const std::int8_t* ra, const std::int8_t* rb, __m256i m, __m256i& s0, __m256i& s1) {
+        const __m128i xa = _mm_loadu_si128(reinterpret_cast<const __m128i*>(ra));
+        const __m128i xb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rb));
+        s0 = _mm256_dpwssd_epi32(s0, _mm256_cvtepi8_epi16(_mm_unpacklo_epi8(xa, xb)), m);
+        s1 = _mm256_dpwssd_epi32(s1, _mm256_cvtepi8_epi16(_mm_unpackhi_epi8(xa, xb)), m);
+    };
+    pair_rows(table, stride, idx, qx, count, off,
+              [&](const std::int8_t* ra, const std::int8_t* rb, std::int32_t m, auto set) {
+                  const __m256i mv = _mm256_set1_epi32(m);
+                  if constexpr (decltype(set)::value == 0) {
+                      add(ra, rb, mv, a0, a1);
+                      if constexpr (W == 32) add(ra + 16, rb + 16, mv, a2, a3);
+                  } else {
+                      add(ra, rb, mv, b0, b1);
+                      if constexpr (W == 32) add(ra + 16, rb + 16, mv, b2, b3);
+                  }
+              });
+    auto store = [acc, off](std::size_t j, __m256i x, __m256i y) {
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(acc + off + 8 * j), _mm256_add_epi32(x, y));
+    };
+    store(0, a0, b0);
+    store(1, a1, b1);
+    if constexpr (W == 32) {
+        store(2, a2, b2);
+        store(3, a3, b3);
+    }
+}
+
+// 64 outputs, 512-bit: two rows' 32 bytes interleaved by vpunpck*bw, which
+// works within 128-bit lanes, so each register of pairs holds outputs 0-7
+// and 16-23 (lo) or 8-15 and 24-31 (hi) of its 32; the sums are put back in
+// order once, at the end. Half the instructions of the 256-bit form per row,
+// which pays on wide layers (hundreds of outputs, many rows).
+template <class Index, class M>
+inline void i32_block512(const std::int8_t* table, std::size_t stride, const Index* idx, const M* qx,
+                         std::size_t count, std::size_t off, std::int32_t* acc) noexcept {
+    __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+    auto add = [](const std::int8_t* ra, const std::int8_t* rb, __m512i m, __m512i& lo, __m512i& hi) {
+        const __m256i xa = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ra));
+        const __m256i xb = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rb));
+        lo = _mm512_dpwssd_epi32(lo, _mm512_cvtepi8_epi16(_mm256_unpacklo_epi8(xa, xb)), m);
+        hi = _mm512_dpwssd_epi32(hi, _mm512_cvtepi8_epi16(_mm256_unpackhi_epi8(xa, xb)), m);
+    };
+    pair_rows(table, stride, idx, qx, count, off,
+              [&](const std::int8_t* ra, const std::int8_t* rb, std::int32_t m, auto set) {
+                  const __m512i mv = _mm512_set1_epi32(m);
+                  if constexpr (decltype(set)::value == 0) {
+                      add(ra, rb, mv, a0, a1);
+                      add(ra + 32, rb + 32, mv, a2, a3);
+                  } else {
+                      add(ra, rb, mv, b0, b1);
+                      add(ra + 32, rb + 32, mv, b2, b3);
+                  }
+              });
+    // vpermt2q rather than vshufi64x2, whose GCC 12 intrinsic trips
+    // -Wuninitialized.
+    const __m512i first = _mm512_set_epi64(11, 10, 9, 8, 3, 2, 1, 0);
+    const __m512i second = _mm512_set_epi64(15, 14, 13, 12, 7, 6, 5, 4);
+    auto store = [&](std::int32_t* p, __m512i lo, __m512i hi) {
+        _mm512_storeu_si512(p, _mm512_permutex2var_epi64(lo, first, hi));
+        _mm512_storeu_si512(p + 16, _mm512_permutex2var_epi64(lo, second, hi));
+    };
+    store(acc + off, _mm512_add_epi32(a0, b0), _mm512_add_epi32(a1, b1));
+    store(acc + off + 32, _mm512_add_epi32(a2, b2), _mm512_add_epi32(a3, b3));
+}
+
+}  // namespace detail
+
+/// Same contract as scalar::gather_i32; bit-identical results.
+template <class Index, class M>
+inline void gather_i32(const std::int8_t* table, std::size_t stride, const Index* idx, const M* qx,
+                       std::size_t count, std::size_t padded, std::int32_t* acc) noexcept {
+    tiny_ticket::quant::detail::for_blocks<64, 16>(padded, [&](auto w, std::size_t o) {
+        constexpr std::size_t width = decltype(w)::value;
+        if constexpr (width == 64) detail::i32_block512(table, stride, idx, qx, count, o, acc);
+        else detail::i32_block256<width>(table, stride, idx, qx, count, o, acc);
+    });
+}
+
+using avx2::gather_f;
+using avx2::rowsum16_i32;
+using avx2::rowsum_i32;
+
+inline constexpr const char* name = "avx512vnni";
+
+}  // namespace avx512vnni
+#endif
+
 /// The kernels this build uses: the widest instruction set it targets.
-#if defined(__AVX2__)
+#if defined(__AVX2__) && defined(__AVX512VNNI__) && defined(__AVX512BW__) && defined(__AVX512VL__)
+namespace active = avx512vnni;
+#elif defined(__AVX2__)
 namespace active = avx2;
 #elif defined(__SSE2__)
 namespace active = sse2;
