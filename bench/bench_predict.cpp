@@ -18,6 +18,8 @@
 
 #include <tiny_ticket/tiny_ticket.hpp>
 
+#include "bench_text.hpp"
+
 namespace {
 
 const std::filesystem::path reference_dir = std::filesystem::path(TINY_TICKET_SHARED_DIR) / "compat" / "tickets-inf";
@@ -144,12 +146,7 @@ void BM_reference_predict_distribution(benchmark::State& state) {
     const auto& r = reference();
     auto ws = r.clf().make_workspace();
     using clock = std::chrono::steady_clock;
-    double overhead = 1e9;
-    for (int k = 0; k < 1000; ++k) {
-        const auto t0 = clock::now();
-        const auto t1 = clock::now();
-        overhead = std::min(overhead, std::chrono::duration<double, std::micro>(t1 - t0).count());
-    }
+    const double overhead = tiny_ticket_bench::clock_overhead_us();
     const std::size_t n = r.texts.size();
     std::vector<std::vector<double>> us(n);
     for (auto _ : state) {

@@ -2,6 +2,8 @@
 // Helpers shared by the benchmark sources.
 #pragma once
 
+#include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <string>
 
@@ -18,6 +20,19 @@ inline std::size_t count_words(const std::string& s) {
         in_word = !space;
     }
     return n;
+}
+
+/// The least time between two readings of the steady clock, in
+/// microseconds: what each per-ticket timing subtracts.
+inline double clock_overhead_us() {
+    using clock = std::chrono::steady_clock;
+    double overhead = 1e9;
+    for (int k = 0; k < 1000; ++k) {
+        const auto t0 = clock::now();
+        const auto t1 = clock::now();
+        overhead = std::min(overhead, std::chrono::duration<double, std::micro>(t1 - t0).count());
+    }
+    return overhead;
 }
 
 }  // namespace tiny_ticket_bench
