@@ -620,6 +620,11 @@ private:
     void for_word_grams(std::size_t w, F&& f) const {
         const word_ids& r = word_ids_[w];
         for (std::size_t k = 0; k < r.inline_count; ++k) f(static_cast<std::uint32_t>(r.grams[k]));
+        for_spilled_grams(r, f);
+    }
+    // Calls f(bucket) for the cached n-grams of a word beyond its inline ones.
+    template <class F>
+    void for_spilled_grams(const word_ids& r, F&& f) const {
         const std::uint32_t* e = char_cache_.data() + r.grams_end;
         for (const std::uint32_t* b = char_cache_.data() + r.grams_begin + r.inline_count; b < e; ++b) f(*b);
     }
@@ -691,8 +696,7 @@ private:
                 total += r.grams_end - r.grams_begin;
                 std::memcpy(gathered + gathered_count, r.grams, sizeof r.grams);
                 gathered_count += r.inline_count;
-                const std::uint32_t* e = char_cache_.data() + r.grams_end;
-                for (const std::uint32_t* b = char_cache_.data() + r.grams_begin + r.inline_count; b < e; ++b) count(*b);
+                for_spilled_grams(r, count);
             } else {
                 char_ngrams(tokens[i], s.gram, [&](std::uint32_t b) {
                     count(b);

@@ -131,7 +131,8 @@ public:
     /// extract_folded()'s once fold_word_rows() succeeded. Allocation-free
     /// once prepared.
     void forward(const basic_feature_vector<T>& f, network_scratch<T>& s) const {
-        forward_heads(forward_trunk(f, s), s);
+        prepare(s);
+        heads_.forward(trunk(f, s), s.logits.data());
     }
 
     /// The trunk alone: its output (trunk_width() values, in `s`, valid
@@ -139,6 +140,28 @@ public:
     /// forward_heads(); split for benchmarks and inspection.
     const T* forward_trunk(const basic_feature_vector<T>& f, network_scratch<T>& s) const {
         prepare(s);
+        return trunk(f, s);
+    }
+
+    /// Raw logits of all heads into `s.logits` from a trunk output of
+    /// trunk_width() values (which must not live in `s.logits`).
+    void forward_heads(const T* trunk_out, network_scratch<T>& s) const {
+        prepare(s);
+        heads_.forward(trunk_out, s.logits.data());
+    }
+
+    /// Bytes held by the prepared weights.
+    std::size_t memory_bytes() const noexcept {
+        std::size_t n =
+            (first_rows_.capacity() + projected_.capacity() + first_bias_.capacity() + zeros_.capacity()) * sizeof(T);
+        for (const auto& l : layers_)
+            if (const auto* d = std::get_if<dense<T>>(&l)) n += d->memory_bytes();
+        return n + heads_.memory_bytes();
+    }
+
+private:
+    // The trunk on prepared scratch: its output, in `s`.
+    const T* trunk(const basic_feature_vector<T>& f, network_scratch<T>& s) const {
         T* a = s.a.data();
         T* b = s.b.data();
         const std::size_t stride = stride0_;
@@ -184,24 +207,6 @@ public:
         return a;
     }
 
-    /// Raw logits of all heads into `s.logits` from a trunk output of
-    /// trunk_width() values (which must not live in `s.logits`).
-    void forward_heads(const T* trunk, network_scratch<T>& s) const {
-        prepare(s);
-        heads_.forward(trunk, s.logits.data());
-    }
-
-
-    /// Bytes held by the prepared weights.
-    std::size_t memory_bytes() const noexcept {
-        std::size_t n =
-            (first_rows_.capacity() + projected_.capacity() + first_bias_.capacity() + zeros_.capacity()) * sizeof(T);
-        for (const auto& l : layers_)
-            if (const auto* d = std::get_if<dense<T>>(&l)) n += d->memory_bytes();
-        return n + heads_.memory_bytes();
-    }
-
-private:
     std::size_t hidden0_ = 0, stride0_ = 0, trunk_out_ = 0, max_width_ = 0;
     std::size_t sparse_ = 0, char_offset_ = 0, folded_words_ = 0;
     std::vector<T> first_bias_, zeros_, first_rows_, projected_;
