@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // `tiny-ticket train`: train a multi-head model from JSONL/CSV files.
 
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -27,11 +29,34 @@ void print_warnings(const char* cmd, const std::vector<tr::data_warning>& w, std
         std::cerr << "tiny-ticket " << cmd << ": " << (w.size() - max_shown) << " more warnings not shown\n";
 }
 
+struct repeated_file {
+    std::string file;
+    std::size_t times;
+};
+
+// `FILE=N`; split at the last '=' so file names may contain one.
+std::vector<repeated_file> parse_repeats(const std::vector<std::string>& specs) {
+    std::vector<repeated_file> r;
+    for (const auto& spec : specs) {
+        const auto eq = spec.rfind('=');
+        const std::string file = eq == std::string::npos ? std::string() : spec.substr(0, eq);
+        const std::string n = eq == std::string::npos ? std::string() : spec.substr(eq + 1);
+        char* end = nullptr;
+        errno = 0;
+        const long long x = n.empty() ? 0 : std::strtoll(n.c_str(), &end, 10);
+        if (file.empty() || n.empty() || *end != '\0' || errno != 0 || x < 1 || x > 1000)
+            throw cli::usage_error("option --repeat expects FILE=N with N in [1, 1000], got \"" + spec + "\"");
+        r.push_back({file, static_cast<std::size_t>(x)});
+    }
+    return r;
+}
+
 int run_train(const std::vector<std::string>& argv) {
-    const cli::args a(argv, {"data", "out", "config", "seed", "threads", "corrections"}, {"quiet"});
+    const cli::args a(argv, {"data", "repeat", "out", "config", "seed", "threads", "corrections"}, {"quiet"});
     if (!a.positional().empty()) throw cli::usage_error("unexpected argument '" + a.positional()[0] + "'");
     const auto files = a.all("data");
-    if (files.empty()) throw cli::usage_error("missing required option --data");
+    const auto repeated = parse_repeats(a.all("repeat"));
+    if (files.empty() && repeated.empty()) throw cli::usage_error("missing required option --data");
     for (const auto& f : files)
         if (f.empty()) throw cli::usage_error("option --data needs a file name");
     const std::string out = a.required("out");
@@ -46,6 +71,14 @@ int run_train(const std::vector<std::string>& argv) {
 
     tr::dataset data;
     for (const auto& f : files) tr::read_data_file(f, s.read, data);
+    for (const auto& r : repeated) {
+        // Read once, copy N times: oversampling keeps the trainer's loss and
+        // shuffling untouched, so the same seed still gives the same artifact.
+        tr::dataset once;
+        tr::read_data_file(r.file, s.read, once);
+        data.warnings.insert(data.warnings.end(), once.warnings.begin(), once.warnings.end());
+        for (std::size_t k = 0; k < r.times; ++k) data.rows.insert(data.rows.end(), once.rows.begin(), once.rows.end());
+    }
     if (!s.corrections.empty()) {
         tr::dataset corr;
         for (const auto& f : s.corrections) tr::read_data_file(f, s.read, corr);
@@ -55,7 +88,7 @@ int run_train(const std::vector<std::string>& argv) {
             std::cerr << "corrections: " << st.rows_changed << " rows relabelled, " << st.rows_added << " rows added\n";
     }
     print_warnings("train", data.warnings);
-    if (!quiet) std::cerr << "read " << data.rows.size() << " rows from " << files.size() << " file(s)\n";
+    if (!quiet) std::cerr << "read " << data.rows.size() << " rows from " << files.size() + repeated.size() << " file(s)\n";
 
     const auto t0 = std::chrono::steady_clock::now();
     const std::size_t max_epochs = s.train.max_epochs;
@@ -97,11 +130,14 @@ int run_train(const std::vector<std::string>& argv) {
 
 const cli::registrar reg(
     "train", "train a model from JSONL/CSV data (see docs/training.md)",
-    "tiny-ticket train --data FILE [--data FILE ...] --out PATH [--config FILE] [--seed N] [--threads N]\n"
-    "                  [--corrections FILE] [--quiet]\n"
+    "tiny-ticket train --data FILE [--data FILE ...] [--repeat FILE=N ...] --out PATH [--config FILE] [--seed N]\n"
+    "                  [--threads N] [--corrections FILE] [--quiet]\n"
     "  --data FILE         JSONL ({\"text\": ..., \"<head>\": \"<label>\"}) or CSV with a header; repeatable.\n"
     "                      Heads and labels are discovered from the data unless the config fixes them;\n"
     "                      a row may carry any subset of the heads (missing labels are masked).\n"
+    "  --repeat FILE=N     like --data, but every row of FILE is used N times (1-1000), read after the\n"
+    "                      --data files: weights a small hand-labelled set against a large generated one;\n"
+    "                      repeatable\n"
     "  --out PATH          where to write the model artifact (written atomically)\n"
     "  --config FILE       JSON training configuration (docs/training.md); defaults are tuned\n"
     "  --seed N            random seed (default 42); the same seed gives a byte-identical artifact\n"

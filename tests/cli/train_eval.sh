@@ -54,6 +54,21 @@ grep -q "== intent" "$tmp/train.out" || fail "no validation report on stdout"
   > /dev/null 2>&1 || fail "second train"
 cmp -s "$tmp/model.json" "$tmp/model2.json" || fail "same seed gave different artifacts"
 
+# --repeat FILE=N is N copies of --data FILE read after the --data files: the same artifact byte for byte.
+"$exe" train --data "$tmp/train.jsonl" --data "$tmp/test.jsonl" --data "$tmp/test.jsonl" --data "$tmp/test.jsonl" \
+  --out "$tmp/model3.json" --config "$tmp/config.json" --seed 5 --quiet > /dev/null 2>&1 || fail "train, --data x3"
+"$exe" train --repeat "$tmp/test.jsonl=3" --data "$tmp/train.jsonl" --out "$tmp/model4.json" --config "$tmp/config.json" \
+  --seed 5 --quiet > /dev/null 2> "$tmp/rep.err" || fail "train --repeat: $(cat "$tmp/rep.err")"
+cmp -s "$tmp/model3.json" "$tmp/model4.json" || fail "--repeat FILE=3 differs from three --data FILE"
+cmp -s "$tmp/model.json" "$tmp/model3.json" && fail "repeated rows did not change the model"
+for bad in "$tmp/test.jsonl" "$tmp/test.jsonl=0" "$tmp/test.jsonl=x" "=2" "$tmp/test.jsonl=1001"; do
+  if "$exe" train --repeat "$bad" --out "$tmp/bad.json" --config "$tmp/config.json" > /dev/null 2> "$tmp/rep.err"; then
+    fail "--repeat '$bad' accepted"
+  fi
+  grep -q "option --repeat expects FILE=N" "$tmp/rep.err" || fail "--repeat '$bad': $(cat "$tmp/rep.err")"
+  [ -e "$tmp/bad.json" ] && fail "--repeat '$bad' wrote a model"
+done
+
 "$exe" eval --model "$tmp/model.json" --data "$tmp/test.jsonl" --json "$tmp/report.json" > "$tmp/eval.out" \
   || fail "eval failed"
 grep -q "accuracy" "$tmp/eval.out" || fail "no metrics table"
