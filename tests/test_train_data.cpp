@@ -189,6 +189,38 @@ TEST_CASE("corrections override labels of rows with the same text") {
     CHECK(d.rows[3].text == "brand new");
 }
 
+TEST_CASE("drop_near_duplicates removes paraphrases of held-out texts, not other rows") {
+    dataset d = read(
+        "{\"text\": \"Where is my order #88123? Placed it on Monday.\", \"intent\": \"tracking\"}\n"  // 8 of 8 words shared
+        "{\"text\": \"where is my ORDER 5521, placed monday\", \"intent\": \"tracking\"}\n"          // 6 of 8
+        "{\"text\": \"where is my refund\", \"intent\": \"refund\"}\n"                               // 3 of 9
+        "{\"text\": \"12345 !!!\", \"intent\": \"other\"}\n"                                        // no words
+        "{\"text\": \"please cancel my plan\", \"intent\": \"cancel\"}\n",
+        "d.jsonl");
+    const dataset held = read(
+        "{\"text\": \"where is my order? placed it on monday\", \"intent\": \"tracking\"}\n"
+        "{\"text\": \"i love it\", \"intent\": \"praise\"}\n",
+        "h.jsonl");
+    dataset strict = d;
+    const near_duplicate_stats all = drop_near_duplicates(strict, held, 1.0);
+    CHECK(all.rows_dropped == 1);
+    CHECK(all.held_out_hit == 1);
+    REQUIRE(strict.rows.size() == 4);
+    CHECK(strict.rows[0].text == "where is my ORDER 5521, placed monday");
+
+    const near_duplicate_stats st = drop_near_duplicates(d, held);  // default threshold 0.5
+    CHECK(st.rows_dropped == 2);
+    CHECK(st.held_out_hit == 1);
+    REQUIRE(d.rows.size() == 3);
+    CHECK(d.rows[0].text == "where is my refund");
+    CHECK(d.rows[1].text == "12345 !!!");
+    CHECK(d.rows[2].text == "please cancel my plan");
+    CHECK(*d.rows[2].label("intent") == "cancel");
+
+    CHECK_THROWS_AS(drop_near_duplicates(d, held, 0.0), tiny_ticket::error);
+    CHECK_THROWS_AS(drop_near_duplicates(d, held, 1.5), tiny_ticket::error);
+}
+
 TEST_CASE("read_data_file: missing files are io errors; files and formats by extension") {
     const auto dir = std::filesystem::temp_directory_path() / "tiny_ticket_test_train_data";
     std::filesystem::create_directories(dir);

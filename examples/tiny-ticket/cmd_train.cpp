@@ -52,7 +52,7 @@ std::vector<repeated_file> parse_repeats(const std::vector<std::string>& specs) 
 }
 
 int run_train(const std::vector<std::string>& argv) {
-    const cli::args a(argv, {"data", "repeat", "out", "config", "seed", "threads", "corrections"}, {"quiet"});
+    const cli::args a(argv, {"data", "repeat", "exclude-near", "out", "config", "seed", "threads", "corrections"}, {"quiet"});
     if (!a.positional().empty()) throw cli::usage_error("unexpected argument '" + a.positional()[0] + "'");
     const auto files = a.all("data");
     const auto repeated = parse_repeats(a.all("repeat"));
@@ -86,6 +86,15 @@ int run_train(const std::vector<std::string>& argv) {
         const auto st = tr::apply_corrections(data, corr);
         if (!quiet)
             std::cerr << "corrections: " << st.rows_changed << " rows relabelled, " << st.rows_added << " rows added\n";
+    }
+    for (const auto& f : a.all("exclude-near")) {
+        if (f.empty()) throw cli::usage_error("option --exclude-near needs a file name");
+        tr::dataset held;
+        tr::read_data_file(f, s.read, held);
+        const auto st = tr::drop_near_duplicates(data, held);
+        if (!quiet)
+            std::cerr << "exclude-near " << f << ": " << st.rows_dropped << " training rows dropped, near " << st.held_out_hit
+                      << " of its " << held.rows.size() << " texts\n";
     }
     print_warnings("train", data.warnings);
     if (!quiet) std::cerr << "read " << data.rows.size() << " rows from " << files.size() + repeated.size() << " file(s)\n";
@@ -130,14 +139,16 @@ int run_train(const std::vector<std::string>& argv) {
 
 const cli::registrar reg(
     "train", "train a model from JSONL/CSV data (see docs/training.md)",
-    "tiny-ticket train --data FILE [--data FILE ...] [--repeat FILE=N ...] --out PATH [--config FILE] [--seed N]\n"
-    "                  [--threads N] [--corrections FILE] [--quiet]\n"
+    "tiny-ticket train --data FILE [--data FILE ...] [--repeat FILE=N ...] [--exclude-near FILE ...] --out PATH\n"
+    "                  [--config FILE] [--seed N] [--threads N] [--corrections FILE] [--quiet]\n"
     "  --data FILE         JSONL ({\"text\": ..., \"<head>\": \"<label>\"}) or CSV with a header; repeatable.\n"
     "                      Heads and labels are discovered from the data unless the config fixes them;\n"
     "                      a row may carry any subset of the heads (missing labels are masked).\n"
     "  --repeat FILE=N     like --data, but every row of FILE is used N times (1-1000), read after the\n"
     "                      --data files: weights a small hand-labelled set against a large generated one;\n"
     "                      repeatable\n"
+    "  --exclude-near FILE drop every training row whose words overlap a text of FILE by Jaccard >= 0.5\n"
+    "                      (keeps paraphrases of an evaluation set out of training); repeatable\n"
     "  --out PATH          where to write the model artifact (written atomically)\n"
     "  --config FILE       JSON training configuration (docs/training.md); defaults are tuned\n"
     "  --seed N            random seed (default 42); the same seed gives a byte-identical artifact\n"

@@ -61,6 +61,11 @@ cmp -s "$tmp/model.json" "$tmp/model2.json" || fail "same seed gave different ar
   --seed 5 --quiet > /dev/null 2> "$tmp/rep.err" || fail "train --repeat: $(cat "$tmp/rep.err")"
 cmp -s "$tmp/model3.json" "$tmp/model4.json" || fail "--repeat FILE=3 differs from three --data FILE"
 cmp -s "$tmp/model.json" "$tmp/model3.json" && fail "repeated rows did not change the model"
+# --exclude-near drops training rows that paraphrase a held-out text ("refund please" ~ "refund please today").
+"$exe" train --data "$tmp/train.jsonl" --exclude-near "$tmp/test.jsonl" --out "$tmp/model5.json" --config "$tmp/config.json" \
+  --seed 5 > /dev/null 2> "$tmp/ex.err" || fail "train --exclude-near: $(cat "$tmp/ex.err")"
+grep -Eq "exclude-near .*test.jsonl: [1-9][0-9]* training rows dropped, near [1-9][0-9]* of its 6 texts" "$tmp/ex.err" \
+  || fail "--exclude-near did not report dropped rows: $(cat "$tmp/ex.err")"
 for bad in "$tmp/test.jsonl" "$tmp/test.jsonl=0" "$tmp/test.jsonl=x" "=2" "$tmp/test.jsonl=1001"; do
   if "$exe" train --repeat "$bad" --out "$tmp/bad.json" --config "$tmp/config.json" > /dev/null 2> "$tmp/rep.err"; then
     fail "--repeat '$bad' accepted"

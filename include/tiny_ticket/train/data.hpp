@@ -465,4 +465,84 @@ inline correction_stats apply_corrections(dataset& data, const dataset& correcti
     return st;
 }
 
+/// What drop_near_duplicates did.
+struct near_duplicate_stats {
+    std::size_t rows_dropped = 0;    ///< data rows removed
+    std::size_t held_out_hit = 0;    ///< held-out texts that at least one removed row was near
+};
+
+namespace detail {
+
+// Word sets for near-duplicate checks: runs of ASCII letters, case-folded.
+// Digits and everything else separate words, so order numbers, amounts and
+// emoji do not make two paraphrases of one ticket look different.
+inline std::vector<std::string> letter_words(std::string_view s) {
+    std::vector<std::string> w;
+    std::string cur;
+    for (char c : s) {
+        const char l = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+        if (l >= 'a' && l <= 'z') {
+            cur += l;
+        } else if (!cur.empty()) {
+            w.push_back(std::move(cur));
+            cur.clear();
+        }
+    }
+    if (!cur.empty()) w.push_back(std::move(cur));
+    std::sort(w.begin(), w.end());
+    w.erase(std::unique(w.begin(), w.end()), w.end());
+    return w;
+}
+
+}  // namespace detail
+
+/// Removes every row of `data` whose word set (ASCII letter runs,
+/// case-folded) has Jaccard similarity >= `min_jaccard` with the word set of
+/// any text in `held_out`: keeps paraphrases of an evaluation set out of
+/// training, not just exact copies. Rows without letters are kept. Linear in
+/// the words of `data` times the held-out texts sharing each word.
+inline near_duplicate_stats drop_near_duplicates(dataset& data, const dataset& held_out, double min_jaccard = 0.5) {
+    if (!(min_jaccard > 0.0 && min_jaccard <= 1.0))
+        throw error(errc::argument, "drop_near_duplicates", "expected min_jaccard in (0, 1], got " + std::to_string(min_jaccard));
+    std::unordered_map<std::string, std::vector<std::size_t>> postings;
+    std::vector<std::size_t> held_size(held_out.rows.size());
+    for (std::size_t i = 0; i < held_out.rows.size(); ++i) {
+        const auto w = detail::letter_words(held_out.rows[i].text);
+        held_size[i] = w.size();
+        for (const auto& x : w) postings[x].push_back(i);
+    }
+    std::vector<std::size_t> shared(held_out.rows.size(), 0);
+    std::vector<std::size_t> touched;
+    std::vector<bool> hit(held_out.rows.size(), false);
+    near_duplicate_stats st;
+    std::vector<labelled_text> kept;
+    kept.reserve(data.rows.size());
+    for (auto& row : data.rows) {
+        const auto w = detail::letter_words(row.text);
+        touched.clear();
+        for (const auto& x : w) {
+            const auto it = postings.find(x);
+            if (it == postings.end()) continue;
+            for (std::size_t i : it->second)
+                if (shared[i]++ == 0) touched.push_back(i);
+        }
+        bool near = false;
+        for (std::size_t i : touched) {
+            const double uni = static_cast<double>(w.size() + held_size[i] - shared[i]);
+            if (static_cast<double>(shared[i]) >= min_jaccard * uni) {
+                near = true;
+                hit[i] = true;
+            }
+            shared[i] = 0;
+        }
+        if (near)
+            ++st.rows_dropped;
+        else
+            kept.push_back(std::move(row));
+    }
+    data.rows = std::move(kept);
+    for (bool h : hit) st.held_out_hit += h ? 1 : 0;
+    return st;
+}
+
 }  // namespace tiny_ticket::train
