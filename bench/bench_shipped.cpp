@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The shipped model (models/tiny_ticket-default-v3.json) on the hand-written
+// The shipped model (models/tiny_ticket-default-v4.json) on the hand-written
 // evaluation tickets (tests/data/eval_tickets.jsonl, 404 tickets of 2-40
 // words, English and Hinglish), both read at run time: every stage of
 // predict, whole predicts in float and double, artifact loading, and
@@ -88,7 +88,7 @@ void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcep
 namespace {
 
 const std::filesystem::path shipped_model_path =
-    std::filesystem::path(TINY_TICKET_SOURCE_DIR) / "models" / "tiny_ticket-default-v3.json";
+    std::filesystem::path(TINY_TICKET_SOURCE_DIR) / "models" / "tiny_ticket-default-v4.json";
 const std::filesystem::path eval_path = std::filesystem::path(TINY_TICKET_SOURCE_DIR) / "tests" / "data" / "eval_tickets.jsonl";
 
 using tiny_ticket_bench::count_words;

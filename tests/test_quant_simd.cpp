@@ -333,7 +333,7 @@ TEST_CASE("shipped model, int8 through these kernels: the default build's agreem
     // runs every correction and the heads through gather_i32, weight-only
     // through rowsum_i32, rowsum16_i32 and gather_f alone, both on the
     // same int8 weights: a wrong integer kernel would separate them.
-    const auto model_path = std::filesystem::path(TINY_TICKET_SOURCE_DIR) / "models" / "tiny_ticket-default-v3.json";
+    const auto model_path = std::filesystem::path(TINY_TICKET_SOURCE_DIR) / "models" / "tiny_ticket-default-v4.json";
     REQUIRE(std::filesystem::exists(model_path));
     const auto fm = load_model(model_path);
     const auto texts = eval_texts();

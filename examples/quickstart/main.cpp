@@ -7,7 +7,7 @@
 
 int main(int argc, char** argv) {
     try {
-        const auto clf = tiny_ticket::load_classifier(argc > 1 ? argv[1] : "models/tiny_ticket-default-v3.json");
+        const auto clf = tiny_ticket::load_classifier(argc > 1 ? argv[1] : "models/tiny_ticket-default-v4.json");
         for (const char* ticket : {"refund nahi mila, paisa wapas karo", "Where is my order #4521?",
                                    "The app crashes every time I log in"}) {
             std::cout << ticket << '\n';

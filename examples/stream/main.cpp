@@ -22,7 +22,7 @@ namespace {
 
 constexpr const char* usage =
     "stream [--model PATH] [--threads N] [--chunk LINES] [--explain] [--no-progress] < in > out\n"
-    "  --model    artifact (default: models/tiny_ticket-default-v3.json)\n"
+    "  --model    artifact (default: models/tiny_ticket-default-v4.json)\n"
     "  --threads  worker threads per chunk, 0 = one per core (default 1: line by line)\n"
     "  --chunk    lines per parallel chunk (default 1024)\n"
     "  --explain  add an \"explain\" object to every head\n"
@@ -108,7 +108,7 @@ int run(const std::vector<std::string>& argv) {
     if (!a.positional().empty()) throw cli::usage_error("unexpected argument '" + a.positional()[0] + "'");
     const auto threads = static_cast<unsigned>(a.integer("threads", 1, 0, 1024));
     const auto chunk = static_cast<std::size_t>(a.integer("chunk", 1024, 1, 1 << 24));
-    const auto clf = tiny_ticket::load_classifier(a.value("model").value_or("models/tiny_ticket-default-v3.json"));
+    const auto clf = tiny_ticket::load_classifier(a.value("model").value_or("models/tiny_ticket-default-v4.json"));
     std::optional<tiny_ticket::explainer> explainer;
     if (a.flag("explain")) explainer.emplace(clf);
 
