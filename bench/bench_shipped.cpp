@@ -87,8 +87,13 @@ void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcep
 
 namespace {
 
-const std::filesystem::path shipped_model_path =
-    std::filesystem::path(TINY_TICKET_SOURCE_DIR) / "models" / "tiny_ticket-default-v4.json";
+// TINY_TICKET_SHIPPED_MODEL times another artifact of the same heads (an
+// earlier default, a retrained one) with the same binary and texts.
+const std::filesystem::path shipped_model_path = [] {
+    const char* env = std::getenv("TINY_TICKET_SHIPPED_MODEL");
+    return env && *env ? std::filesystem::path(env)
+                       : std::filesystem::path(TINY_TICKET_SOURCE_DIR) / "models" / "tiny_ticket-default-v4.json";
+}();
 const std::filesystem::path eval_path = std::filesystem::path(TINY_TICKET_SOURCE_DIR) / "tests" / "data" / "eval_tickets.jsonl";
 
 using tiny_ticket_bench::count_words;
