@@ -38,6 +38,8 @@
 #include <tiny_ticket/train/data.hpp>
 #include <tiny_ticket/train/trainer.hpp>
 
+#include "bench_text.hpp"
+
 #ifndef TINY_TICKET_SHARED_DIR
 #define TINY_TICKET_SHARED_DIR "../shared"
 #endif
@@ -119,16 +121,7 @@ latency summarize(const std::vector<std::vector<double>>& per_pass) {
     return {t[n / 2], t[std::min(n - 1, n * 99 / 100)], sum / static_cast<double>(n)};
 }
 
-double clock_overhead_us() {
-    using clock = std::chrono::steady_clock;
-    double best = 1e9;
-    for (int k = 0; k < 1000; ++k) {
-        const auto t0 = clock::now();
-        const auto t1 = clock::now();
-        best = std::min(best, std::chrono::duration<double, std::micro>(t1 - t0).count());
-    }
-    return best;
-}
+using tiny_ticket_bench::clock_overhead_us;
 
 struct ft_settings {
     int dim = 100, epoch = 50, word_ngrams = 2, minn = 2, maxn = 5, bucket = 200000;
