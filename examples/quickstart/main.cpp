@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
                 std::cout << "  " << head.name << ": " << head.label << " (" << head.confidence << ")\n";
         }
     } catch (const tiny_ticket::error& e) {  // missing or invalid model file: the message says where and why
-        std::cerr << e.what() << '\n';
+        std::cerr << e.what() << "\nusage: quickstart [MODEL.json] (default: the shipped "
+                     "models/tiny_ticket-default-v4.json, relative to the working directory)\n";
         return 1;
     }
 }

@@ -4,7 +4,9 @@
 set -euo pipefail
 exe=$1 src=$2 shared=$3
 ref=$shared/compat/tickets-inf
-[ -f "$ref/model.json" ] || { echo "missing $ref/model.json"; exit 1; }
+# The reference export is third-party data beside the checkout: without it
+# there is nothing to convert, which ctest reports as skipped (77), not passed.
+[ -f "$ref/model.json" ] || { echo "skipped: the reference export $ref/model.json is not there (set TINY_TICKET_SHARED_DIR)"; exit 77; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
