@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Some tests read third-party data from a folder beside the checkout
+// (TINY_TICKET_SHARED_DIR), which a user's clone does not have. Such a test
+// must show up as skipped, never as passed: it prints a marker that ctest's
+// SKIP_REGULAR_EXPRESSION (tests/CMakeLists.txt) turns into "Skipped", with
+// the reason, and returns from the test case.
+
+#include <filesystem>
+#include <iostream>
+
+#define TINY_TICKET_SKIP_MARKER "[tiny_ticket: skipped]"
+
+/// Returns from the current test case as skipped when `path` does not exist.
+#define TINY_TICKET_SKIP_UNLESS_EXISTS(path)                                                              \
+    do {                                                                                                  \
+        const std::filesystem::path tt_skip_path_(path);                                                  \
+        if (!std::filesystem::exists(tt_skip_path_)) {                                                    \
+            std::cout << TINY_TICKET_SKIP_MARKER " third-party data not found: " << tt_skip_path_.string() \
+                      << " (configure with -DTINY_TICKET_SHARED_DIR=...)" << std::endl;                   \
+            return;                                                                                       \
+        }                                                                                                 \
+    } while (false)
