@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "detail/builder.hpp"
-#include "../detail/json_string.hpp"
+#include <tiny_ticket/detail/json_string.hpp>
 
 namespace tiny_ticket::synth {
 
