@@ -3,15 +3,58 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "detail/builder.hpp"
-#include <tiny_ticket/detail/json_string.hpp>
+#include <tiny_ticket/error.hpp>
 
 namespace tiny_ticket::synth {
+
+namespace detail {
+struct tables;
+}  // namespace detail
+
+/// The template files could not be found or read. `where()` names the file,
+/// with `:line:column` for malformed JSON or a JSON pointer after the file
+/// name (`intents.json:/intents/2/tones/neutral`) for a wrong value.
+class template_error : public tiny_ticket::error {
+public:
+    using error::error;
+};
+
+/// The generator's text: phrase templates, lexicons and noise tables, read
+/// from the JSON files of a templates folder (tools/synth/templates in the
+/// source tree, share/tiny_ticket/synth when installed). Immutable once
+/// loaded; copies share the data; safe to use from several threads.
+class templates {
+public:
+    /// Reads and checks every file of `dir`. Throws template_error naming the
+    /// file and the JSON line or path of the first problem (missing file,
+    /// malformed JSON, wrong type, unknown key, empty list, unknown sector).
+    static templates load(const std::filesystem::path& dir);
+
+    /// The folders searched when none is given, in order: the installed data
+    /// folder relative to the running executable (<prefix>/share/tiny_ticket/synth
+    /// beside <prefix>/bin), the source tree's tools/synth/templates (build
+    /// trees and tests), and the configured install prefix's data folder.
+    static std::vector<std::filesystem::path> default_dirs();
+
+    /// `dir` when not empty, else the first of default_dirs() holding the
+    /// templates. Throws template_error (errc::io) listing the folders tried
+    /// and how to name one when none does.
+    static std::filesystem::path find(const std::filesystem::path& dir = {});
+
+    /// The parsed tables (tiny_ticket/synth/detail/tables.hpp).
+    const detail::tables& data() const noexcept { return *data_; }
+
+private:
+    explicit templates(std::shared_ptr<const detail::tables> d) noexcept : data_(std::move(d)) {}
+    std::shared_ptr<const detail::tables> data_;
+};
 
 /// One synthetic support ticket and its labels for the default taxonomy.
 struct ticket {
@@ -37,63 +80,25 @@ struct options {
     double noise = 0.3;
 };
 
-namespace detail {
-inline double clamp_share(double p) noexcept { return p >= 0.0 ? (p <= 1.0 ? p : 1.0) : 0.0; }  // NaN -> 0
-}  // namespace detail
-
-/// Ticket number `index` of the corpus `generate(opt)` would produce (ignores
-/// opt.count). Deterministic, allocates, thread-safe (no shared mutable state).
-inline ticket make_ticket(const options& opt, std::size_t index) {
-    detail::built_ticket b = detail::build_ticket(opt.seed, index, detail::clamp_share(opt.hinglish_share),
-                                                  detail::clamp_share(opt.noise));
-    ticket t;
-    t.text = std::move(b.text);
-    t.labels = {{"department", b.department},
-                {"sentiment", b.sentiment},
-                {"lead_intent", b.lead_intent},
-                {"churn_risk", b.churn_risk},
-                {"intent", b.intent}};
-    t.hinglish = b.hinglish;
-    return t;
-}
+/// Ticket number `index` of the corpus `generate(tpl, opt)` would produce
+/// (ignores opt.count). Deterministic, allocates, thread-safe.
+ticket make_ticket(const templates& tpl, const options& opt, std::size_t index);
 
 /// Generates `opt.count` labelled tickets for the default taxonomy.
 ///
-/// Deterministic: the same options give byte-identical tickets on every
-/// platform and standard library (own xoshiro256** and integer range mapping,
-/// no std distributions). A corpus is a prefix of any larger one with the same
-/// seed and shares. Intent is drawn first, then situation, sector, tone,
-/// register and noise; labels come from those choices. Allocates; throws only
-/// std::bad_alloc; safe to call from several threads at once.
-inline std::vector<ticket> generate(const options& opt) {
-    std::vector<ticket> out;
-    out.reserve(opt.count);
-    for (std::size_t i = 0; i < opt.count; ++i) out.push_back(make_ticket(opt, i));
-    return out;
-}
+/// Deterministic: the same templates and options give byte-identical tickets
+/// on every platform and standard library (own xoshiro256** and integer range
+/// mapping, no std distributions). A corpus is a prefix of any larger one with
+/// the same seed and shares. Intent is drawn first, then situation, sector,
+/// tone, register and noise; labels come from those choices. Allocates;
+/// throws only std::bad_alloc; safe to call from several threads at once.
+std::vector<ticket> generate(const templates& tpl, const options& opt);
 
 /// Writes one JSON object per line:
 /// {"text": ..., "department": ..., ..., "intent": ..., "hinglish": bool}.
 /// Label keys appear in the ticket's label order. Strings are escaped by
 /// detail::append_json_string (quotes, backslashes, control characters);
 /// UTF-8 passes through. Does not throw on stream failure: check `out`.
-inline void write_jsonl(std::ostream& out, const std::vector<ticket>& tickets) {
-    std::string line;
-    for (const ticket& t : tickets) {
-        line.clear();
-        line += "{\"text\": ";
-        tiny_ticket::detail::append_json_string(line, t.text);
-        for (const auto& kv : t.labels) {
-            line += ", ";
-            tiny_ticket::detail::append_json_string(line, kv.first);
-            line += ": ";
-            tiny_ticket::detail::append_json_string(line, kv.second);
-        }
-        line += ", \"hinglish\": ";
-        line += t.hinglish ? "true" : "false";
-        line += "}\n";
-        out.write(line.data(), static_cast<std::streamsize>(line.size()));
-    }
-}
+void write_jsonl(std::ostream& out, const std::vector<ticket>& tickets);
 
 }  // namespace tiny_ticket::synth
