@@ -352,6 +352,14 @@ TEST_CASE("synth: write_jsonl escapes quotes, backslashes and control characters
           "{\"text\": \"ok\", \"hinglish\": false}\n");
 }
 
+TEST_CASE("synth: write_jsonl keeps emoji and replaces invalid UTF-8 instead of throwing") {
+    synth::ticket t;
+    t.text = "ok \xF0\x9F\x98\x8A bad \xFF!";
+    std::ostringstream os;
+    synth::write_jsonl(os, {t});
+    CHECK(os.str() == "{\"text\": \"ok \xF0\x9F\x98\x8A bad \xEF\xBF\xBD!\", \"hinglish\": false}\n");
+}
+
 TEST_CASE("synth: generated JSONL has one object per line with the documented keys") {
     const auto v = corpus(300, 4, 0.5, 1.0);
     const std::string s = to_jsonl(v);

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include <tiny_ticket/detail/json_string.hpp>
+#include <nlohmann/json.hpp>
 #include <tiny_ticket/synth/detail/builder.hpp>
 
 namespace tiny_ticket::synth {
@@ -30,6 +30,13 @@ fs::path installed_beside_executable() {
     if (!ec) return (exe.parent_path() / TINY_TICKET_SYNTH_BIN_TO_TEMPLATES).lexically_normal();
 #endif
     return {};
+}
+
+// nlohmann escapes; the separators are the ones the corpus has always had
+// (", " and ": "), which its dump() cannot produce, so the object is written
+// member by member. Invalid UTF-8 is replaced rather than thrown on.
+void append_dump(std::string& line, const nlohmann::ordered_json& v) {
+    line += v.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -80,17 +87,18 @@ std::vector<ticket> generate(const templates& tpl, const options& opt) {
 void write_jsonl(std::ostream& out, const std::vector<ticket>& tickets) {
     std::string line;
     for (const ticket& t : tickets) {
+        nlohmann::ordered_json o;
+        o["text"] = t.text;
+        for (const auto& kv : t.labels) o[kv.first] = kv.second;
+        o["hinglish"] = t.hinglish;
         line.clear();
-        line += "{\"text\": ";
-        tiny_ticket::detail::append_json_string(line, t.text);
-        for (const auto& kv : t.labels) {
-            line += ", ";
-            tiny_ticket::detail::append_json_string(line, kv.first);
+        line += '{';
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            if (it != o.begin()) line += ", ";
+            append_dump(line, it.key());
             line += ": ";
-            tiny_ticket::detail::append_json_string(line, kv.second);
+            append_dump(line, it.value());
         }
-        line += ", \"hinglish\": ";
-        line += t.hinglish ? "true" : "false";
         line += "}\n";
         out.write(line.data(), static_cast<std::streamsize>(line.size()));
     }

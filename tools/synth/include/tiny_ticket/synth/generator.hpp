@@ -97,8 +97,9 @@ std::vector<ticket> generate(const templates& tpl, const options& opt);
 /// Writes one JSON object per line:
 /// {"text": ..., "department": ..., ..., "intent": ..., "hinglish": bool}.
 /// Label keys appear in the ticket's label order. Strings are escaped by
-/// detail::append_json_string (quotes, backslashes, control characters);
-/// UTF-8 passes through. Does not throw on stream failure: check `out`.
+/// nlohmann/json (quotes, backslashes, control characters); UTF-8 passes
+/// through, invalid UTF-8 becomes U+FFFD. Does not throw on stream failure:
+/// check `out`.
 void write_jsonl(std::ostream& out, const std::vector<ticket>& tickets);
 
 }  // namespace tiny_ticket::synth
