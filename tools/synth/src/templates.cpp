@@ -11,7 +11,6 @@
 #include <initializer_list>
 #include <iterator>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -88,7 +87,7 @@ public:
                "frames.json and realism.json";
     }
 
-    void expect_object(const json& j, const std::string& ptr, std::initializer_list<const char*> keys) const {
+    void expect_object(const json& j, const std::string& ptr, const std::vector<const char*>& keys) const {
         if (!j.is_object()) fail(errc::type, ptr, std::string("expected an object, got ") + j.type_name());
         for (const auto& kv : j.items()) {
             if (kv.key() == "description") continue;  // prose for readers of the file
@@ -399,16 +398,7 @@ void read_layers(const file_reader& r, const detail::tables& t, detail::situatio
     std::vector<const char*> keys{"situations"};
     if (upset) keys.push_back("upset");
     keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
-    // expect_object takes an initializer_list; check the few shapes by hand.
-    if (!root->is_object()) r.fail(errc::type, "", std::string("expected an object, got ") + root->type_name());
-    for (const auto& kv : root->items()) {
-        if (kv.key() == "description") continue;
-        if (std::find_if(keys.begin(), keys.end(), [&](const char* k) { return kv.key() == k; }) == keys.end()) {
-            std::string list;
-            for (const char* k : keys) list += (list.empty() ? "" : ", ") + std::string(k);
-            r.fail(errc::value, "/" + pointer_token(kv.key()), "unknown key " + in_quotes(kv.key()) + " (expected " + list + ")");
-        }
-    }
+    r.expect_object(*root, "", keys);
     situations = read_layer(r, r.member(*root, "", "situations"), "/situations", t.intents);
     if (upset) *upset = read_layer(r, r.member(*root, "", "upset"), "/upset", t.intents);
 }

@@ -19,8 +19,8 @@ struct tables;
 }  // namespace detail
 
 /// The template files could not be found or read. `where()` names the file,
-/// with `:line:column` for malformed JSON or a JSON pointer after the file
-/// name (`intents.json:/intents/2/tones/neutral`) for a wrong value.
+/// with `:line:column` for malformed JSON or `#` and a JSON pointer for a
+/// wrong value (`.../intents.json#/intents/2/tones/neutral`).
 class template_error : public tiny_ticket::error {
 public:
     using error::error;
