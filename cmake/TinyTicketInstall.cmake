@@ -1,6 +1,7 @@
 # Install rules: headers, the exported INTERFACE target, a relocatable CMake
 # package (tiny_ticketConfig.cmake + version file), a pkg-config file and the
-# shipped models. The tiny-ticket CLI installs itself from examples/.
+# shipped models. The tiny-ticket CLI installs itself from examples/, the
+# synth templates it reads (data, not headers) from tools/synth/.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 

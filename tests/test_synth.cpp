@@ -3,11 +3,17 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <tiny_ticket/synth/detail/compose.hpp>
+#include <tiny_ticket/synth/detail/tables.hpp>
 #include <tiny_ticket/synth/generator.hpp>
 #include <utility>
 #include <vector>
@@ -38,13 +44,19 @@ std::string label(const synth::ticket& t, std::string_view head) {
     return {};
 }
 
+// The source tree's templates, found the way the build-tree CLI finds them.
+const synth::templates& tpl() {
+    static const synth::templates t = synth::templates::load(synth::templates::find());
+    return t;
+}
+
 std::vector<synth::ticket> corpus(std::size_t count, std::uint64_t seed = 42, double hinglish = 0.2, double noise = 0.3) {
     synth::options o;
     o.count = count;
     o.seed = seed;
     o.hinglish_share = hinglish;
     o.noise = noise;
-    return synth::generate(o);
+    return synth::generate(tpl(), o);
 }
 
 std::string to_jsonl(const std::vector<synth::ticket>& v) {
@@ -118,7 +130,7 @@ TEST_CASE("synth: a corpus is a prefix of a longer one and make_ticket matches g
     for (std::size_t i = 0; i < small.size(); ++i) CHECK(small[i].text == large[i].text);
     synth::options o;
     o.seed = 99;
-    for (std::size_t i : {0u, 17u, 599u}) CHECK(synth::make_ticket(o, i).text == large[i].text);
+    for (std::size_t i : {0u, 17u, 599u}) CHECK(synth::make_ticket(tpl(), o, i).text == large[i].text);
 }
 
 TEST_CASE("synth: golden corpus hash pins cross-platform determinism") {
@@ -340,6 +352,14 @@ TEST_CASE("synth: write_jsonl escapes quotes, backslashes and control characters
           "{\"text\": \"ok\", \"hinglish\": false}\n");
 }
 
+TEST_CASE("synth: write_jsonl keeps emoji and replaces invalid UTF-8 instead of throwing") {
+    synth::ticket t;
+    t.text = "ok \xF0\x9F\x98\x8A bad \xFF!";
+    std::ostringstream os;
+    synth::write_jsonl(os, {t});
+    CHECK(os.str() == "{\"text\": \"ok \xF0\x9F\x98\x8A bad \xEF\xBF\xBD!\", \"hinglish\": false}\n");
+}
+
 TEST_CASE("synth: generated JSONL has one object per line with the documented keys") {
     const auto v = corpus(300, 4, 0.5, 1.0);
     const std::string s = to_jsonl(v);
@@ -361,33 +381,31 @@ TEST_CASE("synth: generated JSONL has one object per line with the documented ke
 
 TEST_CASE("synth: every template fits its sectors and expands completely") {
     using namespace tiny_ticket::synth::detail;
-    const auto& secs = sectors();
-    for (const intent_spec& in : intents()) {
+    const tables& data = tpl().data();
+    const auto& secs = data.sectors;
+    for (const intent_spec& in : data.intents) {
         unsigned intent_mask = 0;
         std::vector<const subtype*> all_subtypes;
         for (const subtype& st : in.subtypes) all_subtypes.push_back(&st);
-        for (const subtype& st : variety_for(in.name)) all_subtypes.push_back(&st);
-        for (const subtype& st : crossover_for(in.name)) all_subtypes.push_back(&st);
-        for (const subtype& st : angry_variety_for(in.name)) all_subtypes.push_back(&st);
-        for (const subtype& st : breadth_for(in.name)) all_subtypes.push_back(&st);
-        for (const subtype& st : frames_for(in.name)) all_subtypes.push_back(&st);
-        for (const subtype& st : upset_frames_for(in.name)) all_subtypes.push_back(&st);
+        for (const situation_layer* layer : {&data.variety, &data.crossover, &data.angry_variety, &data.breadth, &data.frames,
+                                             &data.upset_frames, &data.realism, &data.upset_realism})
+            for (const subtype& st : layer->for_intent(in.name)) all_subtypes.push_back(&st);
         for (const subtype* stp : all_subtypes) {
             const subtype& st = *stp;
             intent_mask |= st.sectors;
-            for (std::size_t b = 0; b < sec::count; ++b) {
+            for (std::size_t b = 0; b < secs.size(); ++b) {
                 if (!(st.sectors & (1u << b))) continue;
                 for (const words* list : {&st.core, &st.hi, &st.chat}) {
                     bool any = false;
-                    for (const char* e : *list) any = any || template_fits(e, secs[b].name);
+                    for (const std::string& e : *list) any = any || template_fits(e, secs[b].name);
                     CHECK_MESSAGE(any, in.name << " has a situation without templates for " << secs[b].name);
                 }
                 for (const words* list : {&st.core, &st.hi, &st.chat, &st.sarc, &in.details, &in.asks, &in.asks_hi,
                                           &in.negative, &in.positive}) {
-                    for (const char* e : *list) {
+                    for (const std::string& e : *list) {
                         if (!template_fits(e, secs[b].name)) continue;
                         rng r(b);
-                        scenario sc(r, in, st, secs[b], true);
+                        scenario sc(data, r, in, st, secs[b], true);
                         const std::string out = sc.fragment(strip_tag(e));
                         CHECK_MESSAGE(out.find_first_of("{}[]") == std::string::npos, in.name << ": " << e << " -> " << out);
                         CHECK_MESSAGE((out.empty() || out[0] != '<'), in.name << ": malformed tag in " << e);
@@ -396,46 +414,185 @@ TEST_CASE("synth: every template fits its sectors and expands completely") {
             }
         }
         // Frame sentences (tones, greetings, openers, closings) in every sector.
-        for (std::size_t b = 0; b < sec::count; ++b) {
+        const phrase_tables& ph = data.phrases;
+        for (std::size_t b = 0; b < secs.size(); ++b) {
             if (!(intent_mask & (1u << b))) continue;
-            std::vector<const words*> frames{&formal_greetings(), &casual_greetings(), &hinglish_greetings(),
-                                             &account_openers(), &order_openers(), &prospect_openers(),
-                                             &generic_openers(), &prospect_neutral(), &formal_closings(),
-                                             &signatures(), &casual_closings(), &asides()};
-            for (const tone_phrases& tp : tones()) {
+            std::vector<const words*> frames{&ph.formal_greetings, &ph.casual_greetings, &ph.hinglish_greetings,
+                                             &ph.chat_prefixes,    &ph.chat_prefixes_hi, &ph.account_openers,
+                                             &ph.order_openers,    &ph.prospect_openers, &ph.generic_openers,
+                                             &ph.prospect_neutral, &ph.formal_closings,  &ph.signatures,
+                                             &ph.casual_closings,  &ph.asides};
+            for (const tone_phrases& tp : ph.tones) {
                 frames.push_back(&tp.sentences);
                 frames.push_back(&tp.hinglish);
                 frames.push_back(&tp.chat_tails);
             }
             for (const words* list : frames) {
-                for (const char* e : *list) {
+                for (const std::string& e : *list) {
                     rng r(b + 100);
-                    scenario sc(r, in, in.subtypes.front(), secs[b], true);
+                    scenario sc(data, r, in, in.subtypes.front(), secs[b], true);
                     const std::string out = sc.fragment(strip_tag(e));
                     CHECK_MESSAGE(out.find_first_of("{}[]") == std::string::npos, e << " -> " << out);
                 }
             }
         }
         // Shared topic lists behind the {t_*} slots of the compositional frames.
-        for (std::size_t b = 0; b < sec::count; ++b) {
+        for (std::size_t b = 0; b < secs.size(); ++b) {
             if (!(intent_mask & (1u << b))) continue;
-            for (const auto& tl : topic_lists()) {
+            for (const auto& tl : data.topics) {
                 bool any = false;
-                for (const char* e : tl.second) {
+                for (const std::string& e : tl.second) {
                     any = any || template_fits(e, secs[b].name);
                     rng r(b + 200);
-                    scenario sc(r, in, in.subtypes.front(), secs[b], true);
+                    scenario sc(data, r, in, in.subtypes.front(), secs[b], true);
                     const std::string out = sc.fragment(strip_tag(e));
                     CHECK_MESSAGE(out.find_first_of("{}[]") == std::string::npos, tl.first << ": " << e << " -> " << out);
                 }
                 CHECK_MESSAGE(any, tl.first << " has nothing for " << secs[b].name);
             }
         }
-        for (std::size_t b = 0; b < sec::count; ++b) {
+        for (std::size_t b = 0; b < secs.size(); ++b) {
             if (!(intent_mask & (1u << b)) || in.details.empty()) continue;
             bool any = false;
-            for (const char* e : in.details) any = any || template_fits(e, secs[b].name);
+            for (const std::string& e : in.details) any = any || template_fits(e, secs[b].name);
             CHECK_MESSAGE(any, in.name << " details have nothing for " << secs[b].name);
         }
+    }
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// A private copy of the source templates that one test may break.
+struct template_copy {
+    fs::path dir;
+    explicit template_copy(const std::string& name) : dir(fs::temp_directory_path() / ("tiny_ticket_synth_" + name)) {
+        fs::remove_all(dir);
+        fs::copy(synth::templates::find(), dir);
+    }
+    ~template_copy() {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+    nlohmann::ordered_json read(const std::string& file) const {
+        std::ifstream f(dir / file);
+        return nlohmann::ordered_json::parse(f);
+    }
+    void write(const std::string& file, const std::string& text) const {
+        std::ofstream f(dir / file, std::ios::binary | std::ios::trunc);
+        f << text;
+    }
+    void write_json(const std::string& file, const nlohmann::ordered_json& j) const { write(file, j.dump(2)); }
+};
+
+// Loads `dir` and returns the error, failing the test when none is thrown.
+tiny_ticket::synth::template_error load_error(const fs::path& dir) {
+    try {
+        synth::templates::load(dir);
+    } catch (const synth::template_error& e) {
+        return e;
+    }
+    FAIL("no template_error for " << dir.string());
+    return synth::template_error(tiny_ticket::errc::io, "", "");
+}
+
+bool ends_with(const std::string& s, const std::string& tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("synth: templates load from the source tree and name the folder") {
+    const fs::path dir = synth::templates::find();
+    CHECK(fs::is_regular_file(dir / "intents.json"));
+    CHECK(synth::templates::find("/some/where") == fs::path("/some/where"));
+    const auto& data = tpl().data();
+    CHECK(data.intents.size() == 14);
+    CHECK(data.sectors.size() == 6);
+}
+
+TEST_CASE("synth: template errors name the file and the JSON line or path") {
+    SUBCASE("missing folder") {
+        const auto e = load_error("/nonexistent/tiny_ticket/synth");
+        CHECK(e.code() == tiny_ticket::errc::io);
+        CHECK(e.where() == "/nonexistent/tiny_ticket/synth");
+    }
+    SUBCASE("missing file") {
+        const template_copy c("missing_file");
+        fs::remove(c.dir / "noise.json");
+        const auto e = load_error(c.dir);
+        CHECK(e.code() == tiny_ticket::errc::io);
+        CHECK(e.where() == (c.dir / "noise.json").string());
+        CHECK(std::string(e.what()).find("no such file") != std::string::npos);
+    }
+    SUBCASE("malformed JSON: line and column") {
+        const template_copy c("malformed");
+        c.write("phrases.json", "{\n  \"tones\": {\n    oops\n}\n");
+        const auto e = load_error(c.dir);
+        CHECK(e.code() == tiny_ticket::errc::parse);
+        INFO(e.what());
+        CHECK(e.where().rfind((c.dir / "phrases.json").string() + ":3:", 0) == 0);
+    }
+    SUBCASE("wrong type: JSON pointer") {
+        const template_copy c("wrong_type");
+        auto j = c.read("intents.json");
+        j["intents"][2]["tones"]["neutral"] = "lots";
+        c.write_json("intents.json", j);
+        const auto e = load_error(c.dir);
+        CHECK(e.code() == tiny_ticket::errc::type);
+        CHECK(ends_with(e.where(), "intents.json#/intents/2/tones/neutral"));
+    }
+    SUBCASE("missing key") {
+        const template_copy c("missing_key");
+        auto j = c.read("intents.json");
+        j["intents"][0]["situations"][1].erase("chat");
+        c.write_json("intents.json", j);
+        const auto e = load_error(c.dir);
+        CHECK(e.code() == tiny_ticket::errc::missing_field);
+        CHECK(ends_with(e.where(), "intents.json#/intents/0/situations/1/chat"));
+    }
+    SUBCASE("unknown key (a typo would otherwise drop a list silently)") {
+        const template_copy c("unknown_key");
+        auto j = c.read("phrases.json");
+        j["greetings"]["formall"] = nlohmann::ordered_json::array({"Hi,"});
+        c.write_json("phrases.json", j);
+        const auto e = load_error(c.dir);
+        CHECK(e.code() == tiny_ticket::errc::value);
+        CHECK(ends_with(e.where(), "phrases.json#/greetings/formall"));
+    }
+    SUBCASE("empty list the generator draws from") {
+        const template_copy c("empty_list");
+        auto j = c.read("lexicon.json");
+        j["sectors"][1]["competitors"] = nlohmann::ordered_json::array();
+        c.write_json("lexicon.json", j);
+        const auto e = load_error(c.dir);
+        CHECK(e.code() == tiny_ticket::errc::value);
+        CHECK(ends_with(e.where(), "lexicon.json#/sectors/1/competitors"));
+    }
+    SUBCASE("unknown sector, in a situation and in a tag") {
+        const template_copy c("unknown_sector");
+        auto j = c.read("variety.json");
+        j["situations"]["refund"][0]["sectors"] = nlohmann::ordered_json::array({"shop", "spaceport"});
+        c.write_json("variety.json", j);
+        auto e = load_error(c.dir);
+        CHECK(e.code() == tiny_ticket::errc::value);
+        CHECK(ends_with(e.where(), "variety.json#/situations/refund/0/sectors/1"));
+        CHECK(std::string(e.what()).find("spaceport") != std::string::npos);
+
+        j["situations"]["refund"][0]["sectors"] = "all";
+        j["situations"]["refund"][0]["core"][0] = "<shop,spaceport>Refund please.";
+        c.write_json("variety.json", j);
+        e = load_error(c.dir);
+        CHECK(ends_with(e.where(), "variety.json#/situations/refund/0/core/0"));
+    }
+    SUBCASE("unbalanced template syntax") {
+        const template_copy c("unbalanced");
+        auto j = c.read("frames.json");
+        j["topics"]["t_page"][0] = "billing [page|screen";
+        c.write_json("frames.json", j);
+        const auto e = load_error(c.dir);
+        CHECK(e.code() == tiny_ticket::errc::value);
+        CHECK(ends_with(e.where(), "frames.json#/topics/t_page/0"));
     }
 }

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "../../train/rng.hpp"
+#include <tiny_ticket/train/rng.hpp>
 
 namespace tiny_ticket::synth::detail {
 

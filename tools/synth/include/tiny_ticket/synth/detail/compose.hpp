@@ -8,11 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "frames.hpp"
-#include "intents.hpp"
-#include "lexicon.hpp"
-#include "phrases.hpp"
 #include "random.hpp"
+#include "tables.hpp"
 #include "text_util.hpp"
 
 namespace tiny_ticket::synth::detail {
@@ -45,8 +42,8 @@ inline std::string_view strip_tag(std::string_view e) noexcept {
 /// order id, one amount and one business throughout.
 class scenario {
 public:
-    scenario(rng& r, const intent_spec& in, const subtype& st, const sector_lexicon& sector, bool hinglish)
-        : r_(r), intent_(in), sub_(st), sector_(sector), hinglish_(hinglish) {
+    scenario(const tables& t, rng& r, const intent_spec& in, const subtype& st, const sector_lexicon& sector, bool hinglish)
+        : t_(t), r_(r), intent_(in), sub_(st), sector_(sector), hinglish_(hinglish) {
         // Currency style is per ticket: one writer does not mix "$" and "Rs.".
         if (hinglish_) {
             currency_ = r_.chance(0.9) ? 0 : 1;
@@ -57,6 +54,7 @@ public:
         money_style_ = static_cast<int>(r_.below(6));
     }
 
+    const tables& data() const noexcept { return t_; }
     rng& random() noexcept { return r_; }
     bool hinglish() const noexcept { return hinglish_; }
     const subtype& sub() const noexcept { return sub_; }
@@ -90,11 +88,11 @@ public:
     /// template_fits), without its tag.
     std::string_view choose(const words& w) {
         std::size_t n = 0;
-        for (const char* e : w)
+        for (const std::string& e : w)
             if (fits(e)) ++n;
         if (n == 0) return strip_tag(w[r_.below(w.size())]);
         std::size_t k = r_.below(n);
-        for (const char* e : w)
+        for (const std::string& e : w)
             if (fits(e) && k-- == 0) return strip_tag(e);
         return {};
     }
@@ -276,10 +274,11 @@ private:
     }
 
     std::string generate(std::string_view name) {
-        const auto& g = globals();
-        for (const auto& hv : hinglish_variants())
+        const global_lexicon& g = t_.globals;
+        const slot_lists& sl = t_.slots;
+        for (const auto& hv : t_.phrases.hinglish_variants)
             if (name == hv.first) return pick(r_, hv.second);
-        for (const auto& tl : topic_lists())
+        for (const auto& tl : t_.topics)
             if (name == tl.first) return from(tl.second);
         if (name == "biz") return pick(r_, sector_.businesses);
         if (name == "item") return from(sector_.items);
@@ -300,24 +299,10 @@ private:
             return v;
         }
         if (name == "date" || name == "order_date") return date();
-        if (name == "when") {
-            static const words w{"yesterday", "this morning", "last night", "two days ago", "last week", "on {date}",
-                                 "on {weekday}", "last {weekday}", "a few hours ago", "earlier today"};
-            return from(w);
-        }
-        if (name == "since") {  // fits after "since": no "ago" forms
-            static const words w{"yesterday", "this morning", "last night", "last week", "{date}", "{weekday}",
-                                 "the weekend", "Monday", "the last update"};
-            return from(w);
-        }
-        if (name == "deadline") {
-            static const words w{"{weekday}", "tomorrow", "end of day", "the weekend", "Monday morning", "tonight", "this week"};
-            return from(w);
-        }
-        if (name == "weekday") {
-            static const words w{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
-            return pick(r_, w);
-        }
+        if (name == "when") return from(sl.when);
+        if (name == "since") return from(sl.since);  // fits after "since": no "ago" forms
+        if (name == "deadline") return from(sl.deadline);
+        if (name == "weekday") return pick(r_, sl.weekday);
         if (name == "first") return pick(r_, g.first_names);
         if (name == "last") return pick(r_, g.last_names);
         // Operands of an overloaded + are evaluated in an unspecified order
@@ -340,13 +325,10 @@ private:
             return d + ".com";
         }
         if (name == "url") {
-            static const words paths{"/orders/{oid}", "/help/article/{small}{small}{small}{small}", "/account/billing",
-                                     "/track?id={oid}", "/settings", "/support/ticket/{small}{small}{small}{small}{small}",
-                                     "/app/dashboard", "/invoice/{oid}"};
             std::string url = r_.chance(0.8) ? "https://" : "";
             if (r_.chance(0.3)) url += "www.";
             url += domain();
-            url += fragment(pick(r_, paths));
+            url += fragment(pick(r_, sl.url_paths));
             return url;
         }
         if (name == "company") return pick(r_, g.companies);
@@ -359,42 +341,24 @@ private:
         if (name == "promo") return pick(r_, g.promos);
         if (name == "app") return pick(r_, g.apps);
         if (name == "address") return from(g.addresses);
-        if (name == "txn") {
-            static const words w{"TXN##########", "UTR############", "REF-########", "ch_****************"};
-            return pattern(pick(r_, w));
-        }
-        if (name == "ticket_id") {
-            static const words w{"~TKT-#####", "case ########", "ticket ~5#####", "SR#######", "ticket IDs ~4####, ~4####"};
-            return pattern(pick(r_, w));
-        }
-        if (name == "phone") {
-            static const words w{"+91 9#### #####", "+1 (###) ###-####", "+44 7### ######", "98########", "+971 5# ### ####"};
-            return pattern(pick(r_, w));
-        }
+        if (name == "txn") return pattern(pick(r_, sl.txn));
+        if (name == "ticket_id") return pattern(pick(r_, sl.ticket_id));
+        if (name == "phone") return pattern(pick(r_, sl.phone));
         if (name == "n") return std::to_string(r_.between(2, 5));
-        if (name == "nth") {
-            static const words w{"third", "fourth", "fifth", "sixth", "3rd", "4th"};
-            return pick(r_, w);
-        }
-        if (name == "nth_hi") {
-            static const words w{"teesri", "chauthi", "paanchvi", "3rd", "4th"};
-            return pick(r_, w);
-        }
+        if (name == "nth") return pick(r_, sl.nth);
+        if (name == "nth_hi") return pick(r_, sl.nth_hi);
         if (name == "days") return std::to_string(r_.between(2, 21));
         if (name == "weeks") return std::to_string(r_.between(2, 10));
         if (name == "years") return std::to_string(r_.between(2, 9));
-        if (name == "seats") {
-            static const words w{"5", "8", "10", "12", "15", "20", "25", "40", "50", "75", "100", "200"};
-            return pick(r_, w);
-        }
+        if (name == "seats") return pick(r_, sl.seats);
         if (name == "sarc") {
             if (!sub_.sarc.empty()) return from(sub_.sarc);
-            static const words w{"waiting forever for a reply", "another wasted afternoon"};
-            return from(w);
+            return from(sl.sarc);
         }
         return "{" + std::string(name) + "}";  // unknown slot: left visible on purpose
     }
 
+    const tables& t_;
     rng& r_;
     const intent_spec& intent_;
     const subtype& sub_;

@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "phrases.hpp"
 #include "random.hpp"
+#include "tables.hpp"
 #include "text_util.hpp"
 
 // Surface noise: the ways real customers type. Applied after the text is
@@ -91,27 +91,12 @@ inline void add_typos(std::string& text, rng& r) {
 }
 
 /// SMS-speak replacements, matched on the lowercased word.
-inline void add_sms(std::string& text, rng& r) {
-    static const std::vector<std::pair<const char*, words>> table{
-        {"please", {"pls", "plz", "plzz", "plss", "pls"}}, {"you", {"u"}}, {"your", {"ur", "yr"}},
-        {"you're", {"ur", "youre"}}, {"thanks", {"thx", "thnx", "tnx", "thanx"}}, {"are", {"r"}},
-        {"because", {"bcoz", "coz", "cuz", "bcz"}}, {"before", {"b4"}}, {"tomorrow", {"tmrw", "tmr", "2mrw"}},
-        {"today", {"2day", "tdy"}}, {"message", {"msg"}}, {"people", {"ppl"}}, {"what", {"wat", "wht"}},
-        {"okay", {"ok", "k"}}, {"really", {"rly", "realy"}}, {"for", {"4", "for"}}, {"see", {"c"}}, {"why", {"y"}},
-        {"know", {"kno", "knw"}}, {"don't", {"dont", "dnt"}}, {"can't", {"cant", "cnt"}}, {"i'm", {"im", "i m"}},
-        {"with", {"wid", "w"}}, {"account", {"acc", "acct", "a/c"}}, {"information", {"info"}},
-        {"received", {"recvd", "rcvd", "recieved"}}, {"address", {"addr", "adress"}}, {"about", {"abt"}},
-        {"problem", {"prob", "prblm"}}, {"minutes", {"mins"}}, {"immediately", {"asap", "immediatly"}},
-        {"something", {"smth", "sumthing"}}, {"someone", {"some1", "sum1"}}, {"though", {"tho"}},
-        {"through", {"thru"}}, {"great", {"gr8"}}, {"waiting", {"w8ing", "waitin"}}, {"tonight", {"2nite"}},
-        {"and", {"n", "&"}}, {"the", {"da", "the"}}, {"it's", {"its"}}, {"doesn't", {"doesnt", "dsnt"}},
-        {"haven't", {"havent", "hvnt"}}, {"won't", {"wont"}}, {"i've", {"ive"}}, {"thank", {"thnk", "thank"}},
-        {"sorry", {"sry", "sorry"}}, {"money", {"money", "mony"}}, {"still", {"stil", "still"}}};
+inline void add_sms(const noise_tables& nt, std::string& text, rng& r) {
     const double p = 0.5 + 0.4 * r.uniform();
     map_words(text, [&](std::string& w) {
         std::string lw = w;
         lower_ascii(lw);
-        for (const auto& kv : table) {
+        for (const auto& kv : nt.sms) {
             if (lw != kv.first) continue;
             if (!r.chance(p)) return;
             std::string rep = pick(r, kv.second);
@@ -127,10 +112,7 @@ inline void add_sms(std::string& text, rng& r) {
 }
 
 /// Elongation: "pleaseee", "sooo", "hiii".
-inline void add_elongation(std::string& text, rng& r) {
-    static const words favourites{"please", "pls", "plz", "so", "hi", "hey", "help", "now", "why", "what", "thanks",
-                                  "yaar", "bhai", "love", "soon", "no", "sir", "fast", "asap", "great", "today",
-                                  "refund", "urgent", "really", "hello", "yes", "thank", "ok", "bro"};
+inline void add_elongation(const noise_tables& nt, std::string& text, rng& r) {
     int budget = 1 + static_cast<int>(r.below(2));
     bool any = false;
     map_words(text, [&](std::string& w) {
@@ -138,7 +120,7 @@ inline void add_elongation(std::string& text, rng& r) {
         std::string lw = w;
         lower_ascii(lw);
         bool fav = false;
-        for (const char* f : favourites)
+        for (const std::string& f : nt.elongation)
             if (lw == f) fav = true;
         if (!fav || !r.chance(0.7)) return;
         w.append(2 + r.below(4), w.back());
@@ -161,18 +143,16 @@ inline void add_elongation(std::string& text, rng& r) {
 
 /// Shouting. Whole-message caps and "!!!" only when the writer is angry;
 /// otherwise a single emphasised word, as polite people do ("PLEASE").
-inline void add_shouting(std::string& text, bool negative, rng& r) {
+inline void add_shouting(const noise_tables& nt, std::string& text, bool negative, rng& r) {
     if (negative) {
         const std::size_t mode = r.below(3);
         if (mode == 0) {
             upper_ascii(text);
         } else if (mode == 1) {
-            static const words loud{"not", "still", "never", "now", "again", "twice", "asap", "today", "refund", "money",
-                                    "nobody", "worst", "where", "why", "nothing", "immediately", "unacceptable", "twice"};
             map_words(text, [&](std::string& w) {
                 std::string lw = w;
                 lower_ascii(lw);
-                for (const char* l : loud)
+                for (const std::string& l : nt.shouting)
                     if (lw == l && r.chance(0.8)) upper_ascii(w);
             });
         } else {
@@ -198,13 +178,12 @@ inline void add_shouting(std::string& text, bool negative, rng& r) {
         text.swap(out);
         return;
     }
-    static const words emph{"please", "really", "urgent", "need", "love", "thank", "thanks", "so", "very", "asap", "help"};
     bool done = false;
     map_words(text, [&](std::string& w) {
         if (done) return;
         std::string lw = w;
         lower_ascii(lw);
-        for (const char* e : emph)
+        for (const std::string& e : nt.emphasis)
             if (lw == e && r.chance(0.6)) {
                 upper_ascii(w);
                 done = true;
@@ -214,8 +193,8 @@ inline void add_shouting(std::string& text, bool negative, rng& r) {
 }
 
 /// Emoji at the end or after a sentence, sometimes repeated.
-inline void add_emoji(std::string& text, bool negative, bool positive, rng& r) {
-    const words& pool = emoji(negative, positive);
+inline void add_emoji(const noise_tables& nt, std::string& text, bool negative, bool positive, rng& r) {
+    const words& pool = negative ? nt.emoji_negative : positive ? nt.emoji_positive : nt.emoji_neutral;
     std::string e = pick(r, pool);
     if (r.chance(0.3)) {
         const std::size_t reps = 1 + r.below(2);
@@ -257,7 +236,7 @@ inline void add_punctuation(std::string& text, bool negative, rng& r) {
 }
 
 /// Applies one to three noise kinds to a finished ticket.
-inline void add_noise(std::string& text, bool negative, bool positive, rng& r) {
+inline void add_noise(const noise_tables& nt, std::string& text, bool negative, bool positive, rng& r) {
     // typos, sms, elongation, shouting, emoji, punctuation
     unsigned w[] = {3, 3, 2, negative ? 3u : 1u, 3, 2};
     std::size_t kinds = 1;
@@ -278,10 +257,10 @@ inline void add_noise(std::string& text, bool negative, bool positive, rng& r) {
         if (!on) continue;
         switch (kind) {
             case 0: add_typos(text, r); break;
-            case 1: add_sms(text, r); break;
-            case 2: add_elongation(text, r); break;
-            case 3: add_shouting(text, negative, r); break;
-            case 4: add_emoji(text, negative, positive, r); break;
+            case 1: add_sms(nt, text, r); break;
+            case 2: add_elongation(nt, text, r); break;
+            case 3: add_shouting(nt, text, negative, r); break;
+            case 4: add_emoji(nt, text, negative, positive, r); break;
             default: add_punctuation(text, negative, r); break;
         }
     }

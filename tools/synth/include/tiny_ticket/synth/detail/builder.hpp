@@ -9,18 +9,11 @@
 #include <utility>
 #include <vector>
 
-#include "breadth.hpp"
 #include "compose.hpp"
-#include "crossover.hpp"
-#include "frames.hpp"
-#include "intents.hpp"
-#include "lexicon.hpp"
 #include "noise.hpp"
-#include "phrases.hpp"
 #include "random.hpp"
-#include "realism.hpp"
+#include "tables.hpp"
 #include "text_util.hpp"
-#include "variety.hpp"
 
 // Builds one ticket in the order the labels depend on: intent, then the
 // situation and sector, then tone, then register and noise. Labels are read
@@ -31,11 +24,11 @@ namespace tiny_ticket::synth::detail {
 /// A generated ticket before it is wrapped in the public type.
 struct built_ticket {
     std::string text;
-    const char* department;
-    const char* sentiment;
-    const char* lead_intent;
-    const char* churn_risk;
-    const char* intent;
+    std::string_view department;  // views into the tables or string literals
+    std::string_view sentiment;
+    std::string_view lead_intent;
+    std::string_view churn_risk;
+    std::string_view intent;
     bool hinglish;
 };
 
@@ -89,7 +82,8 @@ inline std::string as_sentence(std::string s) {
 class ticket_writer {
 public:
     ticket_writer(scenario& sc, tone t, bool angry_core = false)
-        : sc_(sc), r_(sc.random()), tone_(t), spec_(sc.intent()), sub_(sc.sub()), angry_core_(angry_core) {}
+        : sc_(sc), r_(sc.random()), ph_(sc.data().phrases), tone_(t), spec_(sc.intent()), sub_(sc.sub()),
+          angry_core_(angry_core) {}
 
     std::string write(register_kind reg) {
         switch (reg) {
@@ -100,7 +94,7 @@ public:
     }
 
 private:
-    bool prospect() const { return std::string_view(sub_.lead) != "low"; }
+    bool prospect() const { return sub_.lead != "low"; }
 
     // Hinglish tickets write each piece in Hinglish about half the time; the
     // core is Hinglish more often, since that is where people code-mix most.
@@ -117,12 +111,12 @@ private:
     }
 
     std::string from_tone(tone t) {
-        const tone_phrases& tp = tones()[static_cast<std::size_t>(t)];
+        const tone_phrases& tp = ph_.tones[static_cast<std::size_t>(t)];
         if (!tp.hinglish.empty() && hi()) {
             used_hi_ = true;
             return sc_.fragment(sc_.choose(tp.hinglish));
         }
-        if (t == tone::neutral && prospect()) return sc_.sentence(sc_.choose(prospect_neutral()));
+        if (t == tone::neutral && prospect()) return sc_.sentence(sc_.choose(ph_.prospect_neutral));
         return sc_.sentence(sc_.choose(tp.sentences));
     }
 
@@ -165,19 +159,19 @@ private:
     }
 
     std::string opener() {
-        if (r_.chance(0.35)) return sc_.sentence(sc_.choose(generic_openers()));
-        if (prospect()) return sc_.sentence(sc_.choose(prospect_openers()));
+        if (r_.chance(0.35)) return sc_.sentence(sc_.choose(ph_.generic_openers));
+        if (prospect()) return sc_.sentence(sc_.choose(ph_.prospect_openers));
         // Order references only make sense where an order or payment is the topic.
         static const std::string_view order_intents[] = {"refund", "billing_issue", "cancellation", "delivery_issue",
                                                          "order_tracking", "order_change"};
         bool about_order = false;
         for (std::string_view n : order_intents) about_order = about_order || n == spec_.name;
-        return sc_.sentence(sc_.choose(about_order && r_.chance(0.6) ? order_openers() : account_openers()));
+        return sc_.sentence(sc_.choose(about_order && r_.chance(0.6) ? ph_.order_openers : ph_.account_openers));
     }
 
     bool want_details() const {
         // Support details ("my account email") would contradict a prospect.
-        const std::string_view name(spec_.name);
+        const std::string_view name = spec_.name;
         return !prospect() || name == "pricing_inquiry" || name == "demo_request";
     }
 
@@ -203,14 +197,14 @@ private:
         }
         while (used < ts.size()) s.push_back(ts[used++]);
         if (r_.chance(p_ask)) s.push_back(ask());
-        if (!prospect() && r_.chance(p_aside)) s.push_back(sc_.sentence(sc_.choose(asides())));
+        if (!prospect() && r_.chance(p_aside)) s.push_back(sc_.sentence(sc_.choose(ph_.asides)));
         // A Hinglish ticket must code-mix somewhere; if no piece did, the core does.
         if (sc_.hinglish() && !used_hi_ && !sub_.hi.empty()) s[core_at] = hinglish_core();
         return s;
     }
 
     std::string formal() {
-        std::string text = sc_.sentence(sc_.choose(formal_greetings()));
+        std::string text = sc_.sentence(sc_.choose(ph_.formal_greetings));
         text += "\n\n";
         std::vector<std::string> s = body(0.7, 0.45, 0.8, 0.1, 2);
         std::string para;
@@ -225,9 +219,9 @@ private:
         }
         text += para;
         text += "\n\n";
-        text += sc_.sentence(sc_.choose(formal_closings()));
+        text += sc_.sentence(sc_.choose(ph_.formal_closings));
         text += '\n';
-        text += sc_.fragment(sc_.choose(signatures()));
+        text += sc_.fragment(sc_.choose(ph_.signatures));
         if (r_.chance(0.25)) {
             // Web forms flatten e-mails into one line.
             std::string flat;
@@ -246,21 +240,21 @@ private:
     std::string casual() {
         std::string text;
         if (r_.chance(0.5)) {
-            text = sc_.fragment(sc_.choose(sc_.hinglish() && r_.chance(0.6) ? hinglish_greetings() : casual_greetings()));
+            text = sc_.fragment(sc_.choose(sc_.hinglish() && r_.chance(0.6) ? ph_.hinglish_greetings : ph_.casual_greetings));
             static const char* seps[] = {", ", "! ", " ", "\n", " - ", ",\n"};
             text += seps[r_.below(6)];
         }
         for (const std::string& piece : body(0.15, 0.25, 0.45, 0.05, 1)) join_piece(text, piece, r_);
         if (r_.chance(0.25)) {
             text += r_.chance(0.5) ? "\n" : " ";
-            text += sc_.fragment(sc_.choose(casual_closings()));
+            text += sc_.fragment(sc_.choose(ph_.casual_closings));
         }
         if (r_.chance(0.35)) lower_ascii(text);
         return text;
     }
 
     std::string chat_tail() {
-        const tone_phrases& tp = tones()[static_cast<std::size_t>(tone_)];
+        const tone_phrases& tp = ph_.tones[static_cast<std::size_t>(tone_)];
         if (sc_.hinglish() && !tp.hinglish.empty() && r_.chance(0.5)) {
             used_hi_ = true;
             return " " + sc_.fragment(sc_.choose(tp.hinglish));
@@ -293,10 +287,10 @@ private:
         if (sc_.hinglish() && !hinglish_done && !used_hi_) {
             // An English chat core still needs its code-mixed part: the ask for
             // calm tickets ("confirm kar dena"), a Hinglish tone phrase otherwise.
-            const tone_phrases& tp = tones()[static_cast<std::size_t>(tone_)];
+            const tone_phrases& tp = ph_.tones[static_cast<std::size_t>(tone_)];
             const bool calm = tone_ == tone::neutral || tone_ == tone::positive;
             const words& pool = calm && !spec_.asks_hi.empty() && r_.chance(0.7) ? spec_.asks_hi
-                                : tp.hinglish.empty()                             ? tones()[0].hinglish
+                                : tp.hinglish.empty()                             ? ph_.tones[0].hinglish
                                                                                   : tp.hinglish;
             tail = " " + sc_.fragment(sc_.choose(pool)) + (calm ? "" : tail);
         } else if (tone_ == tone::neutral && (text.find("pls") != std::string::npos || text.find("please") != std::string::npos) &&
@@ -308,9 +302,7 @@ private:
             tail.erase(0, 1);
         text += tail;
         if (r_.chance(0.2)) {
-            static const words hey{"hi ", "hello ", "hey "};
-            static const words hey_hi{"hi ", "hello ", "{bhai} ", "sir ", "hello ji "};
-            text = sc_.fragment(sc_.choose(sc_.hinglish() ? hey_hi : hey)) + text;
+            text = sc_.fragment(sc_.choose(sc_.hinglish() ? ph_.chat_prefixes_hi : ph_.chat_prefixes)) + text;
         }
         if (r_.chance(0.7)) lower_ascii(text);
         strip_final_period(text);
@@ -319,6 +311,7 @@ private:
 
     scenario& sc_;
     rng& r_;
+    const phrase_tables& ph_;
     tone tone_;
     const intent_spec& spec_;
     const subtype& sub_;
@@ -327,18 +320,25 @@ private:
 };
 
 /// Ticket number `index` of the corpus for `seed`; independent of all others.
-inline built_ticket build_ticket(std::uint64_t seed, std::uint64_t index, double hinglish_share, double noise) {
+inline built_ticket build_ticket(const tables& data, std::uint64_t seed, std::uint64_t index, double hinglish_share,
+                                double noise) {
     rng r(ticket_seed(seed, index));
-    const std::vector<intent_spec>& all = intents();
+    const std::vector<intent_spec>& all = data.intents;
     const intent_spec& in = all[r.below(all.size())];
 
     // Pools in draw order: template situations, extra variety, topic-crossing
     // situations, upset cores, second-layer situations, compositional frames,
     // upset compositional frames, third-layer situations, upset third-layer
     // situations.
-    const std::vector<subtype>* pools[] = {&in.subtypes,          &variety_for(in.name),   &crossover_for(in.name),
-                                           &angry_variety_for(in.name), &breadth_for(in.name), &frames_for(in.name),
-                                           &upset_frames_for(in.name),  &realism_for(in.name), &upset_realism_for(in.name)};
+    const std::vector<subtype>* pools[] = {&in.subtypes,
+                                           &data.variety.for_intent(in.name),
+                                           &data.crossover.for_intent(in.name),
+                                           &data.angry_variety.for_intent(in.name),
+                                           &data.breadth.for_intent(in.name),
+                                           &data.frames.for_intent(in.name),
+                                           &data.upset_frames.for_intent(in.name),
+                                           &data.realism.for_intent(in.name),
+                                           &data.upset_realism.for_intent(in.name)};
     std::vector<unsigned> weights;
     for (const std::vector<subtype>* p : pools)
         for (const subtype& st : *p) weights.push_back(st.weight);
@@ -346,13 +346,14 @@ inline built_ticket build_ticket(std::uint64_t seed, std::uint64_t index, double
     std::size_t pool = 0;
     while (pick >= pools[pool]->size()) pick -= pools[pool++]->size();
     const subtype& sub = (*pools[pool])[pick];
-    const bool angry_core = pool == 3 || pool == 6 || pool == 8 || (pool == 2 && crossover_is_upset(in.name));
+    const bool angry_core = pool == 3 || pool == 6 || pool == 8 || (pool == 2 && data.crossover_is_upset(in.name));
 
-    std::size_t candidates[sec::count];
+    // The loader guarantees at least one sector per situation and at most 32 sectors.
+    std::size_t candidates[32];
     std::size_t n = 0;
-    for (std::size_t b = 0; b < sec::count; ++b)
+    for (std::size_t b = 0; b < data.sectors.size(); ++b)
         if (sub.sectors & (1u << b)) candidates[n++] = b;
-    const sector_lexicon& sector = sectors()[candidates[r.below(n)]];
+    const sector_lexicon& sector = data.sectors[candidates[r.below(n)]];
 
     // Prospects are never angry: a threat or "third time writing" from someone
     // who has not bought yet would contradict lead_intent medium/high.
@@ -365,7 +366,7 @@ inline built_ticket build_ticket(std::uint64_t seed, std::uint64_t index, double
         tone_weights[static_cast<std::size_t>(tone::frustrated)] = 3;
         tone_weights[static_cast<std::size_t>(tone::sarcastic)] = 1;
     }
-    if (std::string_view(sub.lead) != "low") {
+    if (sub.lead != "low") {
         for (std::size_t k = 0; k < tone_count; ++k)
             if (is_negative(static_cast<tone>(k))) tone_weights[k] = 0;
         if (tone_weights[0] + tone_weights[1] == 0) tone_weights[0] = 1;
@@ -376,10 +377,10 @@ inline built_ticket build_ticket(std::uint64_t seed, std::uint64_t index, double
     const unsigned reg_weights_hi[] = {40, 50, 10};
     const auto reg = static_cast<register_kind>(hinglish ? r.weighted(reg_weights_hi) : r.weighted(reg_weights_en));
 
-    scenario sc(r, in, sub, sector, hinglish);
+    scenario sc(data, r, in, sub, sector, hinglish);
     ticket_writer writer(sc, t, angry_core);
     built_ticket out{writer.write(reg), sub.department, sentiment_for(t), sub.lead, churn_for(in.name, t), in.name, hinglish};
-    if (r.chance(noise)) add_noise(out.text, is_negative(t), t == tone::positive, r);
+    if (r.chance(noise)) add_noise(data.noise, out.text, is_negative(t), t == tone::positive, r);
     return out;
 }
 
