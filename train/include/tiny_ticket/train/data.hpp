@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "../error.hpp"
-#include "json_value.hpp"
+#include <tiny_ticket/error.hpp>
+#include <tiny_ticket/train/json_value.hpp>
 
 namespace tiny_ticket::train {
 

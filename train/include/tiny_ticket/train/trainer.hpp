@@ -17,20 +17,20 @@
 #include <utility>
 #include <vector>
 
-#include "../classifier.hpp"
-#include "../error.hpp"
-#include "../features/featurizer.hpp"
-#include "../model.hpp"
-#include "../text/lexicon.hpp"
-#include "../text/normalizer.hpp"
-#include "../version.hpp"
-#include "adam.hpp"
-#include "data.hpp"
-#include "evaluate.hpp"
-#include "metrics.hpp"
-#include "mlp.hpp"
-#include "rng.hpp"
-#include "worker_pool.hpp"
+#include <tiny_ticket/classifier.hpp>
+#include <tiny_ticket/error.hpp>
+#include <tiny_ticket/features/featurizer.hpp>
+#include <tiny_ticket/model.hpp>
+#include <tiny_ticket/text/lexicon.hpp>
+#include <tiny_ticket/text/normalizer.hpp>
+#include <tiny_ticket/version.hpp>
+#include <tiny_ticket/train/adam.hpp>
+#include <tiny_ticket/train/data.hpp>
+#include <tiny_ticket/train/evaluate.hpp>
+#include <tiny_ticket/train/metrics.hpp>
+#include <tiny_ticket/train/mlp.hpp>
+#include <tiny_ticket/train/rng.hpp>
+#include <tiny_ticket/train/worker_pool.hpp>
 
 namespace tiny_ticket::train {
 

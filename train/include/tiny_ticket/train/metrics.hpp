@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "../detail/json_string.hpp"
+#include <tiny_ticket/detail/json_string.hpp>
 
 namespace tiny_ticket::train {
 
