@@ -293,6 +293,10 @@ TEST_CASE("metrics: accuracy, per-class scores, macro-F1 and confusion by hand")
     const std::string table = render_table(e);
     CHECK(table.find("accuracy 0.6667") != std::string::npos);
     CHECK(table.find("confusion") != std::string::npos);
-    const std::string js = to_json(e);
-    CHECK(js.find("\"confusion\":[[2,1,0],[0,1,1],[0,0,1]]") != std::string::npos);
+    const nlohmann::json js = to_json(e);
+    CHECK(js.dump().find("\"confusion\":[[2,1,0],[0,1,1],[0,0,1]]") != std::string::npos);
+    // 6 significant digits; whole numbers stay integers, as the text "1" always parsed back.
+    CHECK(js["heads"]["h"]["accuracy"].dump() == "0.666667");
+    CHECK(js["heads"]["h"]["per_class"]["a"]["precision"].dump() == "1");
+    CHECK(js["heads"]["empty"]["accuracy"].dump() == "0");
 }
