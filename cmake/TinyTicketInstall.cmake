@@ -1,7 +1,10 @@
 # Install rules: headers, the exported INTERFACE target, a relocatable CMake
 # package (tiny_ticketConfig.cmake + version file), a pkg-config file and the
 # shipped models. The tiny-ticket CLI installs itself from examples/, the
-# synth templates it reads (data, not headers) from tools/synth/.
+# synth templates it reads (data, not headers) from tools/synth/. The
+# trainer (tiny_ticket::train) joins the same package only with
+# TINY_TICKET_INSTALL_TRAIN: an application that only predicts gets only the
+# inference headers.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -11,6 +14,13 @@ set(TINY_TICKET_INSTALL_MODELDIR ${CMAKE_INSTALL_DATADIR}/tiny_ticket/models)
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/tiny_ticket DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS tiny_ticket EXPORT tiny_ticket_targets)
+if(TINY_TICKET_INSTALL_TRAIN)
+  if(NOT TARGET tiny_ticket_train)
+    message(FATAL_ERROR "TINY_TICKET_INSTALL_TRAIN is ON but ${PROJECT_SOURCE_DIR}/train/include is missing")
+  endif()
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/train/include/tiny_ticket DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  install(TARGETS tiny_ticket_train EXPORT tiny_ticket_targets)
+endif()
 install(EXPORT tiny_ticket_targets NAMESPACE tiny_ticket:: DESTINATION ${TINY_TICKET_INSTALL_CMAKEDIR})
 
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/tiny_ticketConfig.cmake.in

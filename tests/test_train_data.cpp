@@ -6,7 +6,6 @@
 #include <fstream>
 #include <string>
 #include <tiny_ticket/train/data.hpp>
-#include <tiny_ticket/train/json_value.hpp>
 #include <tiny_ticket/train/metrics.hpp>
 
 using namespace tiny_ticket;
@@ -33,24 +32,46 @@ data_error expect_data_error(F&& f) {
 
 }  // namespace
 
-TEST_CASE("json_value parses nested values, escapes and surrogate pairs") {
-    json_value v;
-    std::string err;
-    REQUIRE(parse_json_value(R"({"a": [1, -2.5e3, true, null, {"b": "x"}], "s": "q\"\\\/\n\u00e9\ud83d\ude00"})", v, err));
-    REQUIRE(v.type == json_value::kind::object);
-    const json_value* a = v.find("a");
-    REQUIRE(a);
-    REQUIRE(a->items.size() == 5);
-    CHECK(a->items[1].text == "-2.5e3");
-    CHECK(a->items[2].boolean);
-    CHECK(a->items[3].type == json_value::kind::null);
-    CHECK(a->items[4].find("b")->text == "x");
-    CHECK(v.find("s")->text == "q\"\\/\n\xc3\xa9\xf0\x9f\x98\x80");
-    for (const char* bad : {"{", "{\"a\" 1}", "[1,]", "{\"a\":1} x", "\"abc", "01", "{\"a\":tru}", "\"\\x\""}) {
-        CAPTURE(bad);
-        CHECK_FALSE(parse_json_value(bad, v, err));
-        CHECK(err.find("expected") != std::string::npos);
+TEST_CASE("JSONL values: escapes, surrogate pairs, number labels as written, nested metadata skipped") {
+    const dataset d = read(
+        R"({"text": "q\"\\\/\n\u00e9\ud83d\ude00", "a": 2.50, "b": 7, "c": true, "meta": [1, {"intent": "x"}], "intent": "y"})"
+        "\n",
+        "v.jsonl");
+    REQUIRE(d.rows.size() == 1);
+    CHECK(d.rows[0].text == "q\"\\/\n\xc3\xa9\xf0\x9f\x98\x80");
+    CHECK(*d.rows[0].label("a") == "2.50");
+    CHECK(*d.rows[0].label("b") == "7");
+    CHECK(*d.rows[0].label("c") == "true");
+    CHECK(d.rows[0].label("meta") == nullptr);
+    CHECK(*d.rows[0].label("intent") == "y");  // the nested "intent" is metadata, not this head
+    CHECK(d.warnings.empty());
+}
+
+TEST_CASE("JSONL errors name the column and what was wrong, never the raw bytes read") {
+    const std::string long_text(1 << 16, 'x');
+    const std::string content =
+        "{\"text\": \"a\", \"intent\": \"b\"}\n"
+        "{\"text\" 1}\n"
+        "{\"text\": \"" + long_text + "\n"
+        "{\"text\": \"caf\xe9\", \"intent\": \"b\"}\n"
+        "{\"text\": \"a\", \"intent\": \"b\"} x\n"
+        "{\"text\": \"a\", \"intent\": 1e999}\n";
+    const dataset d = read(content, "e.jsonl");
+    REQUIRE(d.rows.size() == 1);
+    REQUIRE(d.warnings.size() == 5);
+    for (const auto& w : d.warnings) {
+        CAPTURE(w.message);
+        CHECK(w.message.rfind("invalid JSON at column ", 0) == 0);
+        CHECK(w.message.find("json.exception") == std::string::npos);
+        CHECK(w.message.size() < 200);
     }
+    CHECK(d.warnings[0].where == "e.jsonl:2");
+    CHECK(d.warnings[0].message == "invalid JSON at column 9: unexpected number literal; expected ':'");
+    CHECK(d.warnings[1].message.find("missing closing quote") != std::string::npos);
+    CHECK(d.warnings[2].where == "e.jsonl:4");
+    CHECK(d.warnings[2].message.find("not UTF-8") != std::string::npos);
+    CHECK(d.warnings[3].message.find("expected end of input") != std::string::npos);
+    CHECK(d.warnings[4].message.find("number overflow") != std::string::npos);
 }
 
 TEST_CASE("JSONL rows: any subset of heads, bad lines reported with file:line") {
@@ -272,6 +293,10 @@ TEST_CASE("metrics: accuracy, per-class scores, macro-F1 and confusion by hand")
     const std::string table = render_table(e);
     CHECK(table.find("accuracy 0.6667") != std::string::npos);
     CHECK(table.find("confusion") != std::string::npos);
-    const std::string js = to_json(e);
-    CHECK(js.find("\"confusion\":[[2,1,0],[0,1,1],[0,0,1]]") != std::string::npos);
+    const nlohmann::json js = to_json(e);
+    CHECK(js.dump().find("\"confusion\":[[2,1,0],[0,1,1],[0,0,1]]") != std::string::npos);
+    // 6 significant digits; whole numbers stay integers, as the text "1" always parsed back.
+    CHECK(js["heads"]["h"]["accuracy"].dump() == "0.666667");
+    CHECK(js["heads"]["h"]["per_class"]["a"]["precision"].dump() == "1");
+    CHECK(js["heads"]["empty"]["accuracy"].dump() == "0");
 }

@@ -144,7 +144,7 @@ int run_eval(const std::vector<std::string>& argv) {
         nlohmann::json j;
         j["model"] = model_path;
         j["data"] = files;
-        j["metrics"] = nlohmann::json::parse(tr::to_json(r.metrics));
+        j["metrics"] = tr::to_json(r.metrics);
         nlohmann::json rev;
         rev["rows"] = r.review.rows;
         rev["flagged"] = r.review.flagged;

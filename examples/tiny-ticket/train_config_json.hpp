@@ -8,11 +8,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <tiny_ticket/artifact.hpp>
 #include <tiny_ticket/error.hpp>
 #include <tiny_ticket/train/data.hpp>
 #include <tiny_ticket/train/trainer.hpp>
@@ -34,10 +36,7 @@ using nlohmann::json;
     throw tiny_ticket::error(tiny_ticket::errc::argument, "config:" + (path.empty() ? std::string("/") : path), msg);
 }
 
-inline std::string type_name(const json& j) {
-    return j.is_null() ? "null" : j.is_boolean() ? "a boolean" : j.is_number() ? "a number" : j.is_string() ? "a string"
-                                  : j.is_array() ? "an array" : "an object";
-}
+inline std::string type_name(const json& j) { return tiny_ticket::detail::json_type(j); }
 
 inline void check_keys(const json& j, const std::string& path, std::initializer_list<const char*> keys) {
     if (!j.is_object()) fail(path, "expected an object, got " + type_name(j));
@@ -52,39 +51,39 @@ inline void check_keys(const json& j, const std::string& path, std::initializer_
     }
 }
 
+// The artifact layer's typed getters, so a config value and an artifact field
+// of the same type fail with the same words; their artifact_error becomes the
+// configuration's argument error.
+template <class F>
+auto typed(F&& get) -> decltype(get()) {
+    try {
+        return get();
+    } catch (const tiny_ticket::artifact_error& e) {
+        fail(e.where(), e.message());
+    }
+}
+
 inline bool get_bool(const json& j, const std::string& p) {
-    if (!j.is_boolean()) fail(p, "expected true or false, got " + type_name(j));
-    return j.get<bool>();
+    return typed([&] { return tiny_ticket::detail::get_bool(j, p); });
 }
 inline double get_number(const json& j, const std::string& p, double lo, double hi) {
-    if (!j.is_number()) fail(p, "expected a number, got " + type_name(j));
-    const double v = j.get<double>();
+    const double v = typed([&] { return tiny_ticket::detail::get_number(j, p); });
     if (!(v >= lo && v <= hi)) fail(p, "expected a number in [" + json(lo).dump() + ", " + json(hi).dump() + "], got " + j.dump());
     return v;
 }
 inline std::uint64_t get_uint(const json& j, const std::string& p, std::uint64_t lo, std::uint64_t hi) {
-    if (!j.is_number_integer() || (j.is_number_integer() && !j.is_number_unsigned() && j.get<std::int64_t>() < 0))
-        fail(p, "expected a non-negative integer, got " + (j.is_number() ? j.dump() : type_name(j)));
-    const auto v = j.get<std::uint64_t>();
+    const std::uint64_t v = typed([&] { return tiny_ticket::detail::get_uint(j, p, UINT64_MAX); });
     if (v < lo || v > hi) fail(p, "expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + j.dump());
     return v;
 }
 inline std::string get_string(const json& j, const std::string& p) {
-    if (!j.is_string()) fail(p, "expected a string, got " + type_name(j));
-    return j.get<std::string>();
+    return typed([&] { return tiny_ticket::detail::get_string(j, p); });
 }
 inline std::vector<std::string> get_strings(const json& j, const std::string& p) {
-    if (!j.is_array()) fail(p, "expected an array of strings, got " + type_name(j));
-    std::vector<std::string> v;
-    for (std::size_t i = 0; i < j.size(); ++i) v.push_back(get_string(j[i], p + "/" + std::to_string(i)));
-    return v;
+    return typed([&] { return tiny_ticket::detail::get_strings(j, p, SIZE_MAX); });
 }
 inline tiny_ticket::count_mode get_mode(const json& j, const std::string& p) {
-    const std::string s = get_string(j, p);
-    if (s == "count") return tiny_ticket::count_mode::count;
-    if (s == "log1p") return tiny_ticket::count_mode::log1p;
-    if (s == "binary") return tiny_ticket::count_mode::binary;
-    fail(p, "expected \"count\", \"log1p\" or \"binary\", got \"" + s + "\"");
+    return typed([&] { return tiny_ticket::detail::parse_count_mode(j, p); });
 }
 
 inline void read_data(const json& j, const std::string& p, train_settings& s) {

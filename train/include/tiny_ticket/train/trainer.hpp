@@ -17,20 +17,21 @@
 #include <utility>
 #include <vector>
 
-#include "../classifier.hpp"
-#include "../error.hpp"
-#include "../features/featurizer.hpp"
-#include "../model.hpp"
-#include "../text/lexicon.hpp"
-#include "../text/normalizer.hpp"
-#include "../version.hpp"
-#include "adam.hpp"
-#include "data.hpp"
-#include "evaluate.hpp"
-#include "metrics.hpp"
-#include "mlp.hpp"
-#include "rng.hpp"
-#include "worker_pool.hpp"
+#include <nlohmann/json.hpp>
+#include <tiny_ticket/classifier.hpp>
+#include <tiny_ticket/error.hpp>
+#include <tiny_ticket/features/featurizer.hpp>
+#include <tiny_ticket/model.hpp>
+#include <tiny_ticket/text/lexicon.hpp>
+#include <tiny_ticket/text/normalizer.hpp>
+#include <tiny_ticket/version.hpp>
+#include <tiny_ticket/train/adam.hpp>
+#include <tiny_ticket/train/data.hpp>
+#include <tiny_ticket/train/evaluate.hpp>
+#include <tiny_ticket/train/metrics.hpp>
+#include <tiny_ticket/train/mlp.hpp>
+#include <tiny_ticket/train/rng.hpp>
+#include <tiny_ticket/train/worker_pool.hpp>
 
 namespace tiny_ticket::train {
 
@@ -918,35 +919,38 @@ private:
         }
     }
 
+    // The validation report and how the model was trained, as the artifact's
+    // "metrics" object. The model holds it as text; the artifact writer
+    // parses it back.
     std::string metrics_json(const train_result<T>& r) const {
-        std::string o = "{\"validation\":";
-        o += r.validation_examples ? to_json(r.validation) : std::string("null");
-        o += ",\"training\":{\"examples\":" + std::to_string(r.train_examples) +
-             ",\"validation_examples\":" + std::to_string(r.validation_examples) +
-             ",\"epochs\":" + std::to_string(r.epochs.size()) + ",\"best_epoch\":" + std::to_string(r.best_epoch) +
-             ",\"seed\":" + std::to_string(cfg_.seed) + ",\"ensemble\":" + std::to_string(cfg_.ensemble) +
-             ",\"refit\":" + (cfg_.refit ? "true" : "false") + ",\"hidden\":[";
-        for (std::size_t i = 0; i < cfg_.hidden.size(); ++i) o += (i ? "," : "") + std::to_string(cfg_.hidden[i]);
-        o += "],\"features\":{\"bow\":" + std::to_string(spec_.bow.vocab.size()) +
-             ",\"keywords\":" + std::to_string(spec_.keywords.phrases.size()) +
-             ",\"bigrams\":" + std::to_string(spec_.bigrams.vocab.size()) +
-             ",\"char_buckets\":" + std::to_string(spec_.char_ngrams.buckets) +
-             ",\"embedding_vocab\":" + std::to_string(spec_.embedding.vocab.size()) +
-             ",\"embedding_dim\":" + std::to_string(spec_.embedding.dim) + "},\"epoch_history\":[";
-        for (std::size_t i = 0; i < r.epochs.size(); ++i) {
-            const auto& e = r.epochs[i];
-            if (i) o += ',';
-            o += "{\"epoch\":" + std::to_string(e.epoch) + ",\"member\":" + std::to_string(e.member) +
-                 ",\"refit\":" + (e.refit ? "true" : "false") + ",\"train_loss\":";
-            json_number(o, e.train_loss);
-            o += ",\"valid_loss\":";
-            json_number(o, e.valid_loss);
-            o += ",\"valid_mean_macro_f1\":";
-            json_number(o, e.valid_mean_macro_f1);
-            o += "}";
-        }
-        o += "]}}";
-        return o;
+        nlohmann::json epochs = nlohmann::json::array();
+        for (const auto& e : r.epochs)
+            epochs.push_back({{"epoch", e.epoch},
+                              {"member", e.member},
+                              {"refit", e.refit},
+                              {"train_loss", metric_number(e.train_loss)},
+                              {"valid_loss", metric_number(e.valid_loss)},
+                              {"valid_mean_macro_f1", metric_number(e.valid_mean_macro_f1)}});
+        const nlohmann::json features = {{"bow", spec_.bow.vocab.size()},
+                                         {"keywords", spec_.keywords.phrases.size()},
+                                         {"bigrams", spec_.bigrams.vocab.size()},
+                                         {"char_buckets", spec_.char_ngrams.buckets},
+                                         {"embedding_vocab", spec_.embedding.vocab.size()},
+                                         {"embedding_dim", spec_.embedding.dim}};
+        const nlohmann::json training = {{"examples", r.train_examples},
+                                         {"validation_examples", r.validation_examples},
+                                         {"epochs", r.epochs.size()},
+                                         {"best_epoch", r.best_epoch},
+                                         {"seed", cfg_.seed},
+                                         {"ensemble", cfg_.ensemble},
+                                         {"refit", cfg_.refit},
+                                         {"hidden", cfg_.hidden},
+                                         {"features", features},
+                                         {"epoch_history", std::move(epochs)}};
+        const nlohmann::json m = {{"validation", r.validation_examples ? to_json(r.validation) : nlohmann::json()},
+                                  {"training", training}};
+        // Head names and labels from a CSV need not be UTF-8.
+        return m.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
 
     const train_config& cfg_;

@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "../error.hpp"
-#include "json_value.hpp"
+#include <nlohmann/json.hpp>
+#include <tiny_ticket/error.hpp>
 
 namespace tiny_ticket::train {
 
@@ -179,21 +179,162 @@ inline void strip_bom(std::string_view& s) noexcept {
     if (s.size() >= 3 && s.compare(0, 3, "\xEF\xBB\xBF") == 0) s.remove_prefix(3);
 }
 
-inline bool scalar_label(const json_value& v, std::string& out) {
-    switch (v.type) {
-        case json_value::kind::string: out = v.text; return true;
-        case json_value::kind::boolean: out = v.boolean ? "true" : "false"; return true;
-        case json_value::kind::number: out = v.text; return true;
-        case json_value::kind::null: out.clear(); return true;
-        default: return false;
+// The top level of one JSONL row, read with nlohmann's SAX parser rather
+// than into a DOM: members stay in file order with repeats kept (the row
+// builder lets a later field win), a number label keeps its source text
+// (integers are printed back, which differs only for -0), and nested
+// metadata is only noted as an object or array, never stored. The parser
+// keeps its own nesting stack, so a line of a million '[' costs memory
+// linear in the line, not the C stack.
+struct jsonl_row {
+    enum class kind { none, null, boolean, number, string, array, object };
+
+    struct member {
+        std::string key;
+        kind type = kind::none;
+        std::string value;  ///< a string's contents, a number's text, "true"/"false"
+    };
+
+    kind top = kind::none;
+    /// The first `size` are this row's; the rest keep their capacity for the next row.
+    std::vector<member> members;
+    std::size_t size = 0;
+
+    static const char* describe(kind k) noexcept {
+        switch (k) {
+            case kind::null: return "null";
+            case kind::boolean: return "a boolean";
+            case kind::number: return "a number";
+            case kind::string: return "a string";
+            case kind::array: return "an array";
+            case kind::object: return "an object";
+            case kind::none: break;
+        }
+        return "nothing";
     }
-}
+
+    /// Member `key` (the last one when repeated), or nullptr.
+    const member* find(std::string_view key) const noexcept {
+        const member* r = nullptr;
+        for (std::size_t i = 0; i < size; ++i)
+            if (members[i].key == key) r = &members[i];
+        return r;
+    }
+};
+
+class jsonl_row_reader {
+public:
+    using json = nlohmann::json;
+
+    /// Reads one line into `row`; false with `error` set when it is not JSON.
+    bool read(std::string_view line, jsonl_row& row, std::string& error) {
+        row.top = jsonl_row::kind::none;
+        row.size = 0;
+        row_ = &row;
+        depth_ = 0;
+        error_ = &error;
+        return json::sax_parse(line.begin(), line.end(), this, json::input_format_t::json, true, false);
+    }
+
+    // The SAX interface nlohmann::json::sax_parse calls. Strings are copied,
+    // not moved, out of the parser's buffer: both keep their capacity, so a
+    // file of similar rows allocates only for the rows it keeps.
+    bool null() { return scalar(jsonl_row::kind::null, {}); }
+    bool boolean(bool v) { return scalar(jsonl_row::kind::boolean, v ? "true" : "false"); }
+    bool number_integer(json::number_integer_t v) { return scalar(jsonl_row::kind::number, std::to_string(v)); }
+    bool number_unsigned(json::number_unsigned_t v) { return scalar(jsonl_row::kind::number, std::to_string(v)); }
+    bool number_float(json::number_float_t, const json::string_t& text) { return scalar(jsonl_row::kind::number, text); }
+    bool string(json::string_t& v) { return scalar(jsonl_row::kind::string, v); }
+    bool binary(json::binary_t&) { return true; }  // never produced by the JSON parser
+    bool start_object(std::size_t) { return open(jsonl_row::kind::object); }
+    bool start_array(std::size_t) { return open(jsonl_row::kind::array); }
+    bool end_object() { return close(); }
+    bool end_array() { return close(); }
+    bool key(json::string_t& k) {
+        if (depth_ != 1) return true;
+        auto& ms = row_->members;
+        if (row_->size == ms.size()) ms.emplace_back();
+        auto& m = ms[row_->size++];
+        m.key.assign(k);
+        m.type = jsonl_row::kind::none;
+        m.value.clear();
+        return true;
+    }
+    bool parse_error(std::size_t position, const std::string&, const json::exception& e) {
+        *error_ = describe_error(position, e.what());
+        return false;
+    }
+
+    /// nlohmann's message rephrased for a data row: "invalid JSON at column N:
+    /// what was wrong", without its exception prefix and without the token it
+    /// had read, which can be the rest of a 10 MB line or bytes that are not
+    /// UTF-8. Invalid UTF-8 gets a message of its own: it is the usual fault
+    /// of helpdesk exports, and the fix is converting the file, not the JSON.
+    static std::string describe_error(std::size_t column, std::string_view what) {
+        if (what.find("ill-formed UTF-8") != std::string_view::npos)
+            return "invalid JSON at column " + std::to_string(column) +
+                   ": a string holds bytes that are not UTF-8 (convert the file to UTF-8, e.g. from Latin-1 or "
+                   "Windows-1252)";
+        if (!what.empty() && what[0] == '[') {
+            const auto close_bracket = what.find("] ");
+            if (close_bracket != std::string_view::npos) what.remove_prefix(close_bracket + 2);
+        }
+        if (what.compare(0, 12, "parse error ") == 0) {
+            const auto colon = what.find(": ");
+            if (colon != std::string_view::npos) what.remove_prefix(colon + 2);
+        }
+        if (what.compare(0, 13, "syntax error ") == 0) {
+            const auto dash = what.find("- ");
+            if (dash != std::string_view::npos) what.remove_prefix(dash + 2);
+        }
+        std::string desc;
+        const auto last_read = what.find("; last read: '");
+        if (last_read == std::string_view::npos) {
+            desc.assign(what);
+        } else {
+            desc.assign(what.substr(0, last_read));
+            const auto expected = what.rfind("; expected ");
+            if (expected != std::string_view::npos && expected > last_read) desc.append(what.substr(expected));
+        }
+        if (desc.size() > 120) desc = desc.substr(0, 117) + "...";
+        return "invalid JSON at column " + std::to_string(column) + ": " + desc;
+    }
+
+private:
+    // Only the top-level object has keys at depth 1, so a value there
+    // belongs to the last key read.
+    bool scalar(jsonl_row::kind k, std::string_view v) {
+        if (depth_ == 0) {
+            row_->top = k;
+        } else if (depth_ == 1 && row_->size > 0) {
+            auto& m = row_->members[row_->size - 1];
+            m.type = k;
+            m.value.assign(v);
+        }
+        return true;
+    }
+    bool open(jsonl_row::kind k) {
+        if (depth_ == 0) row_->top = k;
+        else if (depth_ == 1 && row_->size > 0) row_->members[row_->size - 1].type = k;
+        ++depth_;
+        return true;
+    }
+    bool close() {
+        --depth_;
+        return true;
+    }
+
+    jsonl_row* row_ = nullptr;
+    std::size_t depth_ = 0;
+    std::string* error_ = nullptr;
+};
 
 inline void read_jsonl(std::string_view content, const read_options& opt, const std::string& name, dataset& out) {
     row_builder rb(opt, name, out);
     strip_bom(content);
     std::size_t line = 0, pos = 0;
-    json_value v;
+    jsonl_row_reader reader;
+    jsonl_row v;
     std::string err;
     while (pos < content.size()) {
         std::size_t end = content.find('\n', pos);
@@ -203,39 +344,39 @@ inline void read_jsonl(std::string_view content, const read_options& opt, const 
         ++line;
         if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
         if (is_blank(l)) continue;
-        if (!parse_json_value(l, v, err)) {
-            rb.warn(line, "invalid JSON: " + err);
+        if (!reader.read(l, v, err)) {
+            rb.warn(line, err);
             continue;
         }
-        if (v.type != json_value::kind::object) {
-            rb.warn(line, std::string("expected a JSON object, got ") + json_value::describe(v.type));
+        if (v.top != jsonl_row::kind::object) {
+            rb.warn(line, std::string("expected a JSON object, got ") + jsonl_row::describe(v.top));
             continue;
         }
-        const json_value* t = v.find(opt.text_field);
+        const jsonl_row::member* t = v.find(opt.text_field);
         if (!t) {
             rb.warn(line, "expected a field \"" + opt.text_field + "\", got none");
             continue;
         }
-        if (t->type != json_value::kind::string) {
-            rb.warn(line, "expected \"" + opt.text_field + "\" to be a string, got " + json_value::describe(t->type));
+        if (t->type != jsonl_row::kind::string) {
+            rb.warn(line, "expected \"" + opt.text_field + "\" to be a string, got " + jsonl_row::describe(t->type));
             continue;
         }
         std::vector<std::pair<std::string, std::string>> labels;
-        for (const auto& m : v.members) {
-            std::string head = rb.head_for(m.first);
+        for (std::size_t i = 0; i < v.size; ++i) {
+            const jsonl_row::member& m = v.members[i];
+            std::string head = rb.head_for(m.key);
             if (head.empty()) continue;
-            std::string label;
-            if (!scalar_label(m.second, label)) {
+            if (m.type == jsonl_row::kind::object || m.type == jsonl_row::kind::array) {
                 // Metadata objects are common in exported tickets; only complain when asked for this field.
                 if (!opt.columns.empty())
-                    rb.warn(line, "expected \"" + m.first + "\" to be a string label, got " +
-                                      json_value::describe(m.second.type) + " (label ignored)");
+                    rb.warn(line, "expected \"" + m.key + "\" to be a string label, got " + jsonl_row::describe(m.type) +
+                                      " (label ignored)");
                 continue;
             }
-            if (label.empty()) continue;
-            labels.emplace_back(std::move(head), std::move(label));
+            if (m.value.empty()) continue;  // null or "": no label for this head
+            labels.emplace_back(std::move(head), m.value);
         }
-        rb.add(line, t->text, std::move(labels));
+        rb.add(line, t->value, std::move(labels));
     }
     rb.require_rows(line);
 }

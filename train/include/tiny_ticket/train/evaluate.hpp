@@ -8,9 +8,9 @@
 #include <utility>
 #include <vector>
 
-#include "../classifier.hpp"
-#include "data.hpp"
-#include "metrics.hpp"
+#include <tiny_ticket/classifier.hpp>
+#include <tiny_ticket/train/data.hpp>
+#include <tiny_ticket/train/metrics.hpp>
 
 namespace tiny_ticket::train {
 

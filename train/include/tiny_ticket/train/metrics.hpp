@@ -6,12 +6,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include "../detail/json_string.hpp"
+#include <nlohmann/json.hpp>
 
 namespace tiny_ticket::train {
 
@@ -193,71 +194,43 @@ inline std::string render_table(const evaluation& e, const table_options& opt = 
 
 namespace detail {
 
-inline void json_number(std::string& out, double v) {
-    if (!std::isfinite(v)) {
-        out += "null";
-        return;
-    }
+// A metric rounded to 6 significant digits, so equal evaluations give equal
+// text and reports stay short. Whole values within %g's plain range are
+// integers, as their text "1" or "0" always parsed back; non-finite is null.
+inline nlohmann::json metric_number(double v) {
+    if (!std::isfinite(v)) return nullptr;
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.6g", v);
-    out += buf;
+    const double r = std::strtod(buf, nullptr);
+    if (r == std::floor(r) && std::fabs(r) < 1e6) return static_cast<std::int64_t>(r);
+    return r;
 }
 
 }  // namespace detail
 
-/// An evaluation as a JSON object text: `{"examples", "mean_accuracy",
+/// An evaluation as a JSON object: `{"examples", "mean_accuracy",
 /// "mean_macro_f1", "heads": {name: {"examples", "accuracy", "macro_f1",
 /// "labels", "per_class": {label: {"precision", "recall", "f1", "support"}},
 /// "confusion": [[...]]}}}`. Numbers have 6 significant digits, so equal
 /// evaluations give equal text. Allocates.
-inline std::string to_json(const evaluation& e) {
-    using detail::json_number;
-    const auto json_string = tiny_ticket::detail::append_json_string;
-    std::string o = "{\"examples\":" + std::to_string(e.examples) + ",\"mean_accuracy\":";
-    json_number(o, e.mean_accuracy);
-    o += ",\"mean_macro_f1\":";
-    json_number(o, e.mean_macro_f1);
-    o += ",\"heads\":{";
-    for (std::size_t hi = 0; hi < e.heads.size(); ++hi) {
-        const auto& h = e.heads[hi];
-        if (hi) o += ',';
-        json_string(o, h.name);
-        o += ":{\"examples\":" + std::to_string(h.examples) + ",\"accuracy\":";
-        json_number(o, h.accuracy);
-        o += ",\"macro_f1\":";
-        json_number(o, h.macro_f1);
-        o += ",\"labels\":[";
-        for (std::size_t i = 0; i < h.labels.size(); ++i) {
-            if (i) o += ',';
-            json_string(o, h.labels[i]);
-        }
-        o += "],\"per_class\":{";
-        for (std::size_t i = 0; i < h.classes.size(); ++i) {
-            const auto& c = h.classes[i];
-            if (i) o += ',';
-            json_string(o, c.label);
-            o += ":{\"precision\":";
-            json_number(o, c.precision);
-            o += ",\"recall\":";
-            json_number(o, c.recall);
-            o += ",\"f1\":";
-            json_number(o, c.f1);
-            o += ",\"support\":" + std::to_string(c.support) + "}";
-        }
-        o += "},\"confusion\":[";
-        for (std::size_t g = 0; g < h.confusion.size(); ++g) {
-            if (g) o += ',';
-            o += '[';
-            for (std::size_t p = 0; p < h.confusion[g].size(); ++p) {
-                if (p) o += ',';
-                o += std::to_string(h.confusion[g][p]);
-            }
-            o += ']';
-        }
-        o += "]}";
+inline nlohmann::json to_json(const evaluation& e) {
+    using detail::metric_number;
+    nlohmann::json heads = nlohmann::json::object();
+    for (const auto& h : e.heads) {
+        nlohmann::json per_class = nlohmann::json::object();
+        for (const auto& c : h.classes)
+            per_class[c.label] = {{"precision", metric_number(c.precision)},
+                                  {"recall", metric_number(c.recall)},
+                                  {"f1", metric_number(c.f1)},
+                                  {"support", c.support}};
+        heads[h.name] = {{"examples", h.examples},         {"accuracy", metric_number(h.accuracy)},
+                         {"macro_f1", metric_number(h.macro_f1)}, {"labels", h.labels},
+                         {"per_class", std::move(per_class)}, {"confusion", h.confusion}};
     }
-    o += "}}";
-    return o;
+    return {{"examples", e.examples},
+            {"mean_accuracy", metric_number(e.mean_accuracy)},
+            {"mean_macro_f1", metric_number(e.mean_macro_f1)},
+            {"heads", std::move(heads)}};
 }
 
 }  // namespace tiny_ticket::train

@@ -11,8 +11,8 @@
 #define TINY_TICKET_TRAIN_SSE 1
 #endif
 
-#include "mlp.hpp"
-#include "worker_pool.hpp"
+#include <tiny_ticket/train/mlp.hpp>
+#include <tiny_ticket/train/worker_pool.hpp>
 
 namespace tiny_ticket::train {
 

@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "../model.hpp"
-#include "rng.hpp"
+#include <tiny_ticket/model.hpp>
+#include <tiny_ticket/train/rng.hpp>
 
 namespace tiny_ticket::train {
 
