@@ -23,10 +23,15 @@
 
 namespace tiny_ticket {
 
-/// One head's answer.
+/// One head's answer. `name`, `label` and `labels` point into the model's
+/// head specification. In a prediction returned by value (predict(text),
+/// predict_batch) `model_ref` shares ownership of that model, so the views stay
+/// valid after the classifier is gone. In the workspace overload's result
+/// `model_ref` is empty (sharing would cost atomic reference counting on every
+/// call): those views live as long as the classifier.
 template <class T>
 struct head_prediction {
-    std::string_view name;          ///< head name (points into the classifier's model)
+    std::string_view name;          ///< head name
     std::size_t label_index = 0;    ///< index of the chosen label
     std::string_view label;         ///< chosen label
     T confidence = 0;               ///< probability of the chosen label
@@ -34,6 +39,8 @@ struct head_prediction {
     bool review = false;            ///< below this head's review thresholds
     std::vector<T> scores;          ///< probability of every label, in label order
     const std::vector<std::string>* labels = nullptr;  ///< the head's labels
+    /// Keeps the model the views above point into alive (empty in a workspace's result).
+    std::shared_ptr<const void> model_ref;
 
     /// The `k` most probable labels, best first. Allocates.
     std::vector<std::pair<std::string_view, T>> top_k(std::size_t k) const {
@@ -161,10 +168,13 @@ public:
     }
 
     /// Convenience: classifies `text` with a per-thread workspace. Allocates the
-    /// returned object.
+    /// returned object, which owns a share of the model: it stays valid after
+    /// this classifier (and every copy of it) is destroyed.
     prediction predict(std::string_view text) const {
         thread_local workspace ws;
-        return predict(text, ws);
+        prediction p = predict(text, ws);
+        share_model(p);
+        return p;
     }
 
     /// Classifies many texts using up to `threads` threads (0: one per core).
@@ -178,7 +188,10 @@ public:
         threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, views.size())));
         auto work = [&](std::size_t begin, std::size_t end) {
             workspace ws = make_workspace();
-            for (std::size_t i = begin; i < end; ++i) out[i] = predict(views[i], ws);
+            for (std::size_t i = begin; i < end; ++i) {
+                out[i] = predict(views[i], ws);
+                share_model(out[i]);
+            }
         };
         if (threads <= 1) {
             work(0, views.size());
@@ -273,6 +286,10 @@ private:
         auto& heads = ws.result.heads;
         heads.resize(num_heads());
         for (std::size_t h = 0; h < num_heads(); ++h) heads[h].scores.reserve(head(h).labels.size());
+    }
+
+    void share_model(prediction& p) const {
+        for (auto& h : p.heads) h.model_ref = state_;
     }
 
     void fill(const T* logits, prediction& p) const {
