@@ -44,8 +44,10 @@ public:
 
     /// From a quantized model already validated for shapes. Allocates the
     /// transposed tables; the float values it computes for the embedding
-    /// projection are temporary.
-    explicit basic_qnetwork(const basic_model<T>& m) : mode_(m.quantized.mode) {
+    /// projection are temporary. `kernels` must be available() (tests pass
+    /// each one; everyone else keeps the widest this CPU runs).
+    explicit basic_qnetwork(const basic_model<T>& m, kernel_set kernels = best_kernel_set())
+        : mode_(m.quantized.mode), kernels_(kernels) {
         const auto& qw = m.quantized;
         const auto* first = m.trunk.empty() ? nullptr : std::get_if<dense_spec<T>>(&m.trunk.front());
         if (!first || qw.trunk.empty() || qw.trunk.front().rows != first->out)
@@ -170,6 +172,8 @@ public:
     std::size_t folded_words() const noexcept { return folded_words_; }
 
     quant_mode mode() const noexcept { return mode_; }
+    /// The int8 kernels forward() runs.
+    kernel_set kernels() const noexcept { return kernels_; }
     std::size_t logits() const noexcept { return heads_.out; }
     /// Start of head h's logits within the fused output.
     std::size_t head_offset(std::size_t h) const noexcept { return head_offset_[h]; }
@@ -307,7 +311,7 @@ private:
             k = scan_group(idx, val, b, n, end, v0, rest, delta, r);
             for (std::size_t c = b; c < k; c += max_rowsum_inputs) {
                 const std::size_t len = std::min(max_rowsum_inputs, k - c);
-                active::rowsum_i32(first_rows_.data(), stride0_, idx + c, len, stride0_, acc);
+                rowsum_i32(kernels_, first_rows_.data(), stride0_, idx + c, len, stride0_, acc);
                 add_scaled(y, first_scale_.data(), acc, v0, stride0_);
             }
             if (r - r0 >= 2) r = common_difference(rest, delta, r0, r, ids, y, acc);
@@ -315,7 +319,7 @@ private:
         if (r > 0) {
             if (mode_ == quant_mode::weight_only) {
                 T* facc = s.facc.data();
-                active::gather_f(first_rows_.data(), stride0_, rest, delta, r, stride0_, facc);
+                gather_f(kernels_, first_rows_.data(), stride0_, rest, delta, r, stride0_, facc);
                 const float* sc = first_scale_.data();
                 for (std::size_t o = 0; o < stride0_; ++o) y[o] += static_cast<T>(sc[o]) * facc[o];
             } else {
@@ -330,7 +334,7 @@ private:
             const T inv = T(1) / static_cast<T>(tokens);
             for (std::size_t c = 0; c < tokens; c += max_rowsum_inputs) {
                 const std::size_t len = std::min(max_rowsum_inputs, tokens - c);
-                active::rowsum_i32(proj_.data(), stride0_, f.embedding_rows.data() + c, len, stride0_, acc);
+                rowsum_i32(kernels_, proj_.data(), stride0_, f.embedding_rows.data() + c, len, stride0_, acc);
                 add_scaled(y, proj_scale_.data(), acc, inv, stride0_);
             }
         }
@@ -366,7 +370,7 @@ private:
         std::memcpy(&value, &common, sizeof value);
         for (std::size_t c = 0; c < same; c += max_rowsum_inputs) {
             const std::size_t len = std::min(max_rowsum_inputs, same - c);
-            active::rowsum_i32(first_rows_.data(), stride0_, ids + c, len, stride0_, acc);
+            rowsum_i32(kernels_, first_rows_.data(), stride0_, ids + c, len, stride0_, acc);
             add_scaled(y, first_scale_.data(), acc, value, stride0_);
         }
         return kept;
@@ -403,7 +407,7 @@ private:
         const std::size_t words = k - b;
         for (std::size_t c = 0; c < words; c += max_rowsum16_inputs) {
             const std::size_t len = std::min(max_rowsum16_inputs, words - c);
-            active::rowsum16_i32(word_rows_.data(), stride0_, ids + c, len, stride0_, word_chunk_, acc);
+            rowsum16_i32(kernels_, word_rows_.data(), stride0_, ids + c, len, stride0_, word_chunk_, acc);
             add_scaled(y, first_scale_.data(), acc, v0, stride0_);
         }
         return k;
@@ -505,7 +509,7 @@ private:
                  const float* scale, float xs, std::int32_t* acc, T* y) const noexcept {
         for (std::size_t c = 0; c < n; c += max_i32_inputs16) {
             const std::size_t len = std::min(max_i32_inputs16, n - c);
-            active::gather_i32(table, stride, idx + c, qx + c, len, stride, acc);
+            gather_i32(kernels_, table, stride, idx + c, qx + c, len, stride, acc);
             add_scaled(y, scale, acc, static_cast<T>(xs), stride);
         }
     }
@@ -523,7 +527,7 @@ private:
                 n += x[i] != T(0) ? 1 : 0;
             }
             T* acc = s.facc.data();
-            active::gather_f(d.wt.data(), d.stride, nz, v, n, d.stride, acc);
+            gather_f(kernels_, d.wt.data(), d.stride, nz, v, n, d.stride, acc);
             for (std::size_t o = 0; o < d.out; ++o) y[o] = d.bias[o] + static_cast<T>(d.scale[o]) * acc[o];
             return;
         }
@@ -540,6 +544,7 @@ private:
     }
 
     quant_mode mode_ = quant_mode::none;
+    kernel_set kernels_ = kernel_set::scalar;
     std::size_t hidden0_ = 0, stride0_ = 0, trunk_out_ = 0, max_width_ = 0, max_in_ = 0;
     std::vector<T> first_bias_;
     std::vector<float> first_scale_, proj_scale_;
