@@ -660,10 +660,10 @@ TEST_CASE("folded int8 network on the toy model: float and double, refusals") {
         CHECK(rd.worst_rel <= (mode == quant_mode::weight_only ? 1e-12 : 1e-3));
         // Folding happens once, and only within its memory budget.
         quant::basic_qnetwork<float> n(q.model());
-        CHECK_FALSE(n.fold_word_rows(q.featurizer(), 16));
+        CHECK_FALSE(n.fold_word_rows(q.featurizer().word_ngrams(), 16));
         CHECK(n.folded_words() == 0);
-        CHECK(n.fold_word_rows(q.featurizer()));
-        CHECK_FALSE(n.fold_word_rows(q.featurizer()));
+        CHECK(n.fold_word_rows(q.featurizer().word_ngrams()));
+        CHECK_FALSE(n.fold_word_rows(q.featurizer().word_ngrams()));
     }
     // A word whose n-gram rows sum beyond int16 (600 n-grams of "aaaa...",
     // character weights at the row maximum): the model does not fold and

@@ -21,7 +21,7 @@
 #include <tiny_ticket/artifact.hpp>
 #include <tiny_ticket/classifier.hpp>
 #include <tiny_ticket/quant/kernels.hpp>
-#include <tiny_ticket/quant/quantize.hpp>
+#include <tiny_ticket/quantize.hpp>
 
 namespace {
 
@@ -325,10 +325,10 @@ TEST_CASE("shipped model, int8: every kernel set gives the scalar kernels' logit
         for (bool folded : {false, true}) {
             CAPTURE(folded);
             quant::basic_qnetwork<float> ref(q.model(), quant::kernel_set::scalar);
-            if (folded) REQUIRE(ref.fold_word_rows(q.featurizer()));
+            if (folded) REQUIRE(ref.fold_word_rows(q.featurizer().word_ngrams()));
             for_each_kernel_set([&](quant::kernel_set k) {
                 quant::basic_qnetwork<float> net(q.model(), k);
-                if (folded) REQUIRE(net.fold_word_rows(q.featurizer()));
+                if (folded) REQUIRE(net.fold_word_rows(q.featurizer().word_ngrams()));
                 auto ws = q.make_workspace();
                 nn::network_scratch<float> sr, sk;
                 std::size_t identical = 0;

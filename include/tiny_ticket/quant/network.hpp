@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "../error.hpp"
-#include "../features/featurizer.hpp"
+#include "../features/feature_vector.hpp"
 #include "../model.hpp"
 #include "../nn/activations.hpp"
 #include "../nn/network.hpp"
@@ -51,7 +51,7 @@ public:
         const auto& qw = m.quantized;
         const auto* first = m.trunk.empty() ? nullptr : std::get_if<dense_spec<T>>(&m.trunk.front());
         if (!first || qw.trunk.empty() || qw.trunk.front().rows != first->out)
-            throw artifact_error(errc::value, "/trunk/0", "expected the trunk to start with a quantized dense layer");
+            throw error(errc::argument, "model", "expected the trunk to start with a quantized dense layer");
         const int8_rows& q0 = qw.trunk.front();
         const std::size_t sparse = m.features.sparse_width();
         const std::size_t dim = m.features.embedding.dim;
@@ -126,7 +126,8 @@ public:
         max_in_ = std::max(max_in_, heads_.in);
     }
 
-    /// Adds one first-layer row per known word of `feat`, the row
+    /// Adds one first-layer row per known word (basic_featurizer::
+    /// word_ngrams()), the row
     /// extract_folded() refers to at index sparse_width() + word: the sum of
     /// the int8 rows of the word's character n-grams. All of them share the
     /// per-output scale, so the integer sum is exact and the folded network
@@ -134,13 +135,14 @@ public:
     /// rounding). Stored as int16: a word of up to 258 n-grams (258 * 127 <=
     /// 32767) always fits; longer ones fit when their sums do. Returns false
     /// (and changes nothing) when the featurizer cannot fold, a sum leaves
-    /// [-32767, 32767] or the rows would take more than `max_bytes`. Call
+    /// [-32767, 32767], the words come from a featurizer of another width,
+    /// or the rows would take more than `max_bytes`. Call
     /// once, before sharing the network; allocates. Plain extract() features
     /// give the same logits before and after.
-    bool fold_word_rows(const basic_featurizer<T>& feat, std::size_t max_bytes = std::size_t(64) << 20) {
+    bool fold_word_rows(const word_ngram_view& ngrams, std::size_t max_bytes = std::size_t(64) << 20) {
         const std::size_t sparse = group_end_[3], chars = group_end_[2];
-        if (folded_words_ || stride0_ == 0 || !feat.can_fold() || feat.sparse_width() != sparse) return false;
-        const std::size_t words = feat.word_count();
+        if (folded_words_ || stride0_ == 0 || ngrams.empty() || ngrams.sparse_width != sparse) return false;
+        const std::size_t words = ngrams.words;
         if (words == 0 || words > max_bytes / (stride0_ * sizeof(std::int16_t))) return false;
         std::vector<std::int16_t> rows(words * stride0_, 0);
         std::vector<std::int32_t> sum(stride0_);
@@ -148,7 +150,7 @@ public:
         std::int32_t max_abs = 0;
         // At most 2^24 n-grams per word (the featurizer's cache limit):
         // 127 * 2^24 < 2^31, the int32 sums are exact.
-        feat.for_each_word_ngrams([&](std::size_t w, const std::uint32_t* b, const std::uint32_t* e) {
+        ngrams.for_each([&](std::size_t w, const std::uint32_t* b, const std::uint32_t* e) {
             std::fill(sum.begin(), sum.end(), 0);
             for (; b != e; ++b) {
                 const std::int8_t* r = first_rows_.data() + (chars + *b) * stride0_;
