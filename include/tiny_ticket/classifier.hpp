@@ -18,6 +18,7 @@
 #include "model.hpp"
 #include "model_check.hpp"
 #include "nn/activations.hpp"
+#include "network.hpp"
 #include "nn/network.hpp"
 #include "quant/network.hpp"
 #include "text/normalizer.hpp"
@@ -130,10 +131,18 @@ public:
     }
     const normalizer& text_normalizer() const noexcept { return state_->norm; }
     const basic_featurizer<T>& featurizer() const noexcept { return state_->feat; }
-    /// The float network (empty when the model is quantized).
-    const nn::basic_network<T>& network() const noexcept { return state_->net; }
-    /// The int8 network (empty unless the model is quantized).
-    const quant::basic_qnetwork<T>& quantized_network() const noexcept { return state_->qnet; }
+    /// The network predict runs: float or int8, as the model is.
+    const basic_model_network<T>& model_network() const noexcept { return state_->net; }
+    /// The float network (an empty one when the model is quantized).
+    const nn::basic_network<T>& network() const noexcept {
+        const auto* n = state_->net.float_network();
+        return n ? *n : empty<nn::basic_network<T>>();
+    }
+    /// The int8 network (an empty one unless the model is quantized).
+    const quant::basic_qnetwork<T>& quantized_network() const noexcept {
+        const auto* n = state_->net.int8_network();
+        return n ? *n : empty<quant::basic_qnetwork<T>>();
+    }
     /// Which kernels predict runs: none (float), weight_only or full int8.
     quant_mode quantization() const noexcept { return state_->model.quantized.mode; }
 
@@ -157,8 +166,7 @@ public:
         } else {
             featurize(text, ws);
         }
-        if (st.quantized) st.qnet.forward(ws.features, ws.net);
-        else st.net.forward(ws.features, ws.net);
+        st.net.forward(ws.features, ws.net);
         fill(ws.net.logits.data(), ws.result);
         return ws.result;
     }
@@ -237,7 +245,7 @@ public:
     /// Approximate bytes held by the loaded model (spec plus prepared tables).
     std::size_t memory_bytes() const noexcept {
         const auto& m = state_->model;
-        std::size_t n = state_->net.memory_bytes() + state_->qnet.memory_bytes() + m.quantized.memory_bytes() +
+        std::size_t n = state_->net.memory_bytes() + m.quantized.memory_bytes() +
                         m.features.embedding.weights.capacity() * sizeof(T);
         for (const auto& l : m.trunk)
             if (const auto* d = std::get_if<dense_spec<T>>(&l)) n += (d->weights.capacity() + d->bias.capacity()) * sizeof(T);
@@ -251,16 +259,12 @@ private:
             : model(std::move(m)),
               norm(model.normalizer),
               feat(model.features),
-              quantized(model.quantized.active()),
-              net(quantized ? nn::basic_network<T>() : nn::basic_network<T>(model)),
-              qnet(quantized ? quant::basic_qnetwork<T>(model) : quant::basic_qnetwork<T>()),
-              folded(quantized ? qnet.fold_word_rows(feat.word_ngrams()) : net.fold_word_rows(feat.word_ngrams())) {}
+              net(model),
+              folded(net.fold_word_rows(feat.word_ngrams())) {}
         model_type model;
         normalizer norm;
         basic_featurizer<T> feat;
-        bool quantized;
-        nn::basic_network<T> net;
-        quant::basic_qnetwork<T> qnet;
+        basic_model_network<T> net;
         // predict() multiplies folded features: a known word's character
         // n-grams cost one row instead of one per n-gram (float and int8).
         bool folded;
@@ -277,11 +281,17 @@ private:
         state_->feat.prepare(ws.feat);
         ws.feat.word.reserve(text_bytes / 2);
         ws.feat.hashes.reserve(text_bytes / 2);
-        if (state_->quantized) state_->qnet.prepare(ws.net, text_bytes * 4);
-        else state_->net.prepare(ws.net);
+        state_->net.prepare(ws.net, text_bytes * 4);
         auto& heads = ws.result.heads;
         heads.resize(num_heads());
         for (std::size_t h = 0; h < num_heads(); ++h) heads[h].scores.reserve(head(h).labels.size());
+    }
+
+    // What network() or quantized_network() return for the kind the model is not.
+    template <class Network>
+    static const Network& empty() noexcept {
+        static const Network n;
+        return n;
     }
 
     void share_model(prediction& p) const {
@@ -294,7 +304,7 @@ private:
         for (std::size_t h = 0; h < num_heads(); ++h) {
             const head_spec<T>& hs = st.model.heads[h];
             head_prediction<T>& hp = p.heads[h];
-            const T* z = logits + (st.quantized ? st.qnet.head_offset(h) : st.net.head_offset(h));
+            const T* z = logits + st.net.head_offset(h);
             hp.name = hs.name;
             hp.labels = &hs.labels;
             hp.scores.resize(hs.labels.size());

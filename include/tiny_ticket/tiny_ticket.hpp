@@ -15,6 +15,7 @@
 #include "load_options.hpp"
 #include "model.hpp"
 #include "model_check.hpp"
+#include "network.hpp"
 #include "nn/activations.hpp"
 #include "nn/dense.hpp"
 #include "nn/network.hpp"
