@@ -205,3 +205,21 @@ TEST_CASE("save_model writes atomically and reports unwritable paths") {
     CHECK(fs::file_size(dir / "m.json") == before);
     fs::remove_all(dir);
 }
+
+// The one-liner from the issue: the temporary classifier dies at the end of
+// the first statement. Before predictions shared the model, `label` read
+// freed memory (ASan reports a heap-use-after-free here).
+TEST_CASE("a prediction returned by value outlives its classifier") {
+    const auto path = std::filesystem::path(TINY_TICKET_SOURCE_DIR) / "models" / "tiny_ticket-default-v4.json";
+    auto p = tiny_ticket::load_classifier(path).predict("I was charged twice, please refund my money");
+    CHECK(p["intent"].label == "refund");
+    CHECK(p["intent"].name == "intent");
+    CHECK(p["intent"].score("refund") == p["intent"].confidence);
+    CHECK(p["intent"].top_k(1).at(0).first == "refund");
+
+    auto batch = tiny_ticket::load_classifier(path).predict_batch(
+        std::vector<std::string>{"where is my order", "I was charged twice, please refund my money"}, 2);
+    REQUIRE(batch.size() == 2);
+    CHECK(batch[1]["intent"].label == "refund");
+    CHECK((*batch[1]["intent"].labels)[batch[1]["intent"].label_index] == "refund");
+}

@@ -4,6 +4,9 @@
 #include <cmath>
 #include <map>
 #include <tiny_ticket/features/featurizer.hpp>
+#include <tiny_ticket/model_check.hpp>
+
+#include "support/toy_model.hpp"
 
 using namespace tiny_ticket;
 
@@ -179,14 +182,33 @@ TEST_CASE("embedding rows: first max_tokens tokens, unknown to <unk> or skipped"
     }
 }
 
-TEST_CASE("duplicate vocabulary entries are rejected with their path") {
+TEST_CASE("duplicate vocabulary entries are rejected; validate_model names their artifact path") {
     feature_spec<float> spec;
     spec.bow.vocab = {"a", "b", "a"};
     try {
         basic_featurizer<float> f(spec);
         FAIL("expected an exception");
-    } catch (const artifact_error& e) {
+    } catch (const artifact_error&) {
+        FAIL("the featurizer knows no artifact paths");
+    } catch (const error& e) {
         CHECK(e.code() == errc::value);
-        CHECK(e.where() == "/features/bow/vocab/2");
+        CHECK(e.where() == "bag-of-words vocabulary entry 2");
+    }
+    auto m = toy::model<float>();
+    for (const char* group : {"bow", "embedding", "bigrams"}) {
+        CAPTURE(group);
+        auto bad = m;
+        auto& vocab = std::string(group) == "bow"         ? bad.features.bow.vocab
+                      : std::string(group) == "embedding" ? bad.features.embedding.vocab
+                                                          : bad.features.bigrams.vocab;
+        if (vocab.size() < 2) continue;
+        vocab.back() = vocab.front();
+        try {
+            validate_model(bad);
+            FAIL("expected an artifact_error");
+        } catch (const artifact_error& e) {
+            CHECK(e.code() == errc::value);
+            CHECK(e.where() == "/features/" + std::string(group) + "/vocab/" + std::to_string(vocab.size() - 1));
+        }
     }
 }

@@ -364,49 +364,47 @@ TEST_CASE("quantize_vector16: int16 levels, rounded half away from zero, the sam
     }
 }
 
-TEST_CASE("int8 row-sum kernel: every compiled version equals the scalar reference bit for bit") {
-    check_rowsum_against_reference([](auto... a) { quant::active::rowsum_i32(a...); });
-#if defined(__SSE2__)
-    check_rowsum_against_reference([](auto... a) { quant::sse2::rowsum_i32(a...); });
-#endif
-#if defined(__AVX2__)
-    check_rowsum_against_reference([](auto... a) { quant::avx2::rowsum_i32(a...); });
-#endif
+// Every kernel set this build compiles and this CPU runs (the others are
+// reported as skipped); tests/test_quant_dispatch.cpp covers more sizes.
+template <class F>
+void for_each_available_kernel_set(F&& f) {
+    for (quant::kernel_set k : quant::all_kernel_sets) {
+        if (!quant::available(k)) {
+            MESSAGE("int8 kernels " << std::string(quant::to_string(k)) << ": skipped (not compiled, or this CPU lacks them)");
+            continue;
+        }
+        CAPTURE(std::string(quant::to_string(k)));
+        f(k);
+    }
 }
 
-TEST_CASE("int16 row-sum kernel (folded word rows): every compiled version equals the scalar reference bit for bit") {
+TEST_CASE("int8 row-sum kernel: every available version equals the scalar reference bit for bit") {
+    for_each_available_kernel_set([](quant::kernel_set k) {
+        check_rowsum_against_reference([k](auto... a) { quant::rowsum_i32(k, a...); });
+    });
+}
+
+TEST_CASE("int16 row-sum kernel (folded word rows): every available version equals the scalar reference bit for bit") {
     CHECK(quant::rowsum16_chunk(0) == quant::max_rowsum16_inputs);
     CHECK(quant::rowsum16_chunk(127) == 258);
     CHECK(quant::rowsum16_chunk(32767) == 1);
     CHECK(quant::rowsum16_chunk(40000) == 1);
-    check_rowsum16_against_reference([](auto... a) { quant::active::rowsum16_i32(a...); });
-#if defined(__SSE2__)
-    check_rowsum16_against_reference([](auto... a) { quant::sse2::rowsum16_i32(a...); });
-#endif
-#if defined(__AVX2__)
-    check_rowsum16_against_reference([](auto... a) { quant::avx2::rowsum16_i32(a...); });
-#endif
+    for_each_available_kernel_set([](quant::kernel_set k) {
+        check_rowsum16_against_reference([k](auto... a) { quant::rowsum16_i32(k, a...); });
+    });
 }
 
-TEST_CASE("int8 integer kernel: every compiled version equals the scalar reference bit for bit") {
-    MESSAGE("active int8 kernels: " << std::string(quant::active::name));
-    check_i32_against_reference([](auto... a) { quant::active::gather_i32(a...); });
-#if defined(__SSE2__)
-    check_i32_against_reference([](auto... a) { quant::sse2::gather_i32(a...); });
-#endif
-#if defined(__AVX2__)
-    check_i32_against_reference([](auto... a) { quant::avx2::gather_i32(a...); });
-#endif
+TEST_CASE("int8 integer kernel: every available version equals the scalar reference bit for bit") {
+    MESSAGE("int8 kernels chosen at run time: " << std::string(quant::kernel_name()));
+    for_each_available_kernel_set([](quant::kernel_set k) {
+        check_i32_against_reference([k](auto... a) { quant::gather_i32(k, a...); });
+    });
 }
 
-TEST_CASE("int8 weight-only kernel: every compiled version equals the scalar reference up to rounding") {
-    check_f_against_reference([](auto... a) { quant::active::gather_f(a...); });
-#if defined(__SSE2__)
-    check_f_against_reference([](auto... a) { quant::sse2::gather_f(a...); });
-#endif
-#if defined(__AVX2__)
-    check_f_against_reference([](auto... a) { quant::avx2::gather_f(a...); });
-#endif
+TEST_CASE("int8 weight-only kernel: every available version equals the scalar reference up to rounding") {
+    for_each_available_kernel_set([](quant::kernel_set k) {
+        check_f_against_reference([k](auto... a) { quant::gather_f(k, a...); });
+    });
 }
 
 TEST_CASE("quantize: int8 rows within half a step of the float weights, float weights dropped") {
@@ -662,10 +660,10 @@ TEST_CASE("folded int8 network on the toy model: float and double, refusals") {
         CHECK(rd.worst_rel <= (mode == quant_mode::weight_only ? 1e-12 : 1e-3));
         // Folding happens once, and only within its memory budget.
         quant::basic_qnetwork<float> n(q.model());
-        CHECK_FALSE(n.fold_word_rows(q.featurizer(), 16));
+        CHECK_FALSE(n.fold_word_rows(q.featurizer().word_ngrams(), 16));
         CHECK(n.folded_words() == 0);
-        CHECK(n.fold_word_rows(q.featurizer()));
-        CHECK_FALSE(n.fold_word_rows(q.featurizer()));
+        CHECK(n.fold_word_rows(q.featurizer().word_ngrams()));
+        CHECK_FALSE(n.fold_word_rows(q.featurizer().word_ngrams()));
     }
     // A word whose n-gram rows sum beyond int16 (600 n-grams of "aaaa...",
     // character weights at the row maximum): the model does not fold and

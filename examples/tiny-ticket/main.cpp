@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (name == "--version") {
-        std::cout << "tiny-ticket " << tiny_ticket::version_string << "\n";
+        std::cout << "tiny-ticket " << tiny_ticket::version_string << "\n"
+                  << "int8 kernels: " << tiny_ticket::quant::kernel_name() << "\n";
         return 0;
     }
     auto it = cli::registry().find(name);

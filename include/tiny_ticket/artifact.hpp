@@ -18,6 +18,7 @@
 #include "classifier.hpp"
 #include "compat/tickets_inf.hpp"
 #include "detail/json_reader.hpp"
+#include "load_options.hpp"
 #include "model.hpp"
 #include "version.hpp"
 

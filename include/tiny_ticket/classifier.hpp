@@ -16,17 +16,24 @@
 #include "features/featurizer.hpp"
 #include "fwd.hpp"
 #include "model.hpp"
+#include "model_check.hpp"
 #include "nn/activations.hpp"
+#include "network.hpp"
 #include "nn/network.hpp"
 #include "quant/network.hpp"
 #include "text/normalizer.hpp"
 
 namespace tiny_ticket {
 
-/// One head's answer.
+/// One head's answer. `name`, `label` and `labels` point into the model's
+/// head specification. In a prediction returned by value (predict(text),
+/// predict_batch) `model_ref` shares ownership of that model, so the views stay
+/// valid after the classifier is gone. In the workspace overload's result
+/// `model_ref` is empty (sharing would cost atomic reference counting on every
+/// call): those views live as long as the classifier.
 template <class T>
 struct head_prediction {
-    std::string_view name;          ///< head name (points into the classifier's model)
+    std::string_view name;          ///< head name
     std::size_t label_index = 0;    ///< index of the chosen label
     std::string_view label;         ///< chosen label
     T confidence = 0;               ///< probability of the chosen label
@@ -34,6 +41,8 @@ struct head_prediction {
     bool review = false;            ///< below this head's review thresholds
     std::vector<T> scores;          ///< probability of every label, in label order
     const std::vector<std::string>* labels = nullptr;  ///< the head's labels
+    /// Keeps the model the views above point into alive (empty in a workspace's result).
+    std::shared_ptr<const void> model_ref;
 
     /// The `k` most probable labels, best first. Allocates.
     std::vector<std::pair<std::string_view, T>> top_k(std::size_t k) const {
@@ -93,11 +102,6 @@ struct basic_workspace {
     basic_prediction<T> result;
 };
 
-/// Checks that a model's sizes agree and every weight is finite. Throws
-/// artifact_error naming the artifact's JSON path of the first problem.
-template <class T>
-void validate_model(const basic_model<T>& m);
-
 /// A multi-head ticket classifier. Immutable after construction: every const
 /// member is safe to call from many threads at once. Copies share the model.
 template <class T>
@@ -127,10 +131,18 @@ public:
     }
     const normalizer& text_normalizer() const noexcept { return state_->norm; }
     const basic_featurizer<T>& featurizer() const noexcept { return state_->feat; }
-    /// The float network (empty when the model is quantized).
-    const nn::basic_network<T>& network() const noexcept { return state_->net; }
-    /// The int8 network (empty unless the model is quantized).
-    const quant::basic_qnetwork<T>& quantized_network() const noexcept { return state_->qnet; }
+    /// The network predict runs: float or int8, as the model is.
+    const basic_model_network<T>& model_network() const noexcept { return state_->net; }
+    /// The float network (an empty one when the model is quantized).
+    const nn::basic_network<T>& network() const noexcept {
+        const auto* n = state_->net.float_network();
+        return n ? *n : empty<nn::basic_network<T>>();
+    }
+    /// The int8 network (an empty one unless the model is quantized).
+    const quant::basic_qnetwork<T>& quantized_network() const noexcept {
+        const auto* n = state_->net.int8_network();
+        return n ? *n : empty<quant::basic_qnetwork<T>>();
+    }
     /// Which kernels predict runs: none (float), weight_only or full int8.
     quant_mode quantization() const noexcept { return state_->model.quantized.mode; }
 
@@ -154,17 +166,19 @@ public:
         } else {
             featurize(text, ws);
         }
-        if (st.quantized) st.qnet.forward(ws.features, ws.net);
-        else st.net.forward(ws.features, ws.net);
+        st.net.forward(ws.features, ws.net);
         fill(ws.net.logits.data(), ws.result);
         return ws.result;
     }
 
     /// Convenience: classifies `text` with a per-thread workspace. Allocates the
-    /// returned object.
+    /// returned object, which owns a share of the model: it stays valid after
+    /// this classifier (and every copy of it) is destroyed.
     prediction predict(std::string_view text) const {
         thread_local workspace ws;
-        return predict(text, ws);
+        prediction p = predict(text, ws);
+        share_model(p);
+        return p;
     }
 
     /// Classifies many texts using up to `threads` threads (0: one per core).
@@ -178,7 +192,10 @@ public:
         threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, views.size())));
         auto work = [&](std::size_t begin, std::size_t end) {
             workspace ws = make_workspace();
-            for (std::size_t i = begin; i < end; ++i) out[i] = predict(views[i], ws);
+            for (std::size_t i = begin; i < end; ++i) {
+                out[i] = predict(views[i], ws);
+                share_model(out[i]);
+            }
         };
         if (threads <= 1) {
             work(0, views.size());
@@ -228,7 +245,7 @@ public:
     /// Approximate bytes held by the loaded model (spec plus prepared tables).
     std::size_t memory_bytes() const noexcept {
         const auto& m = state_->model;
-        std::size_t n = state_->net.memory_bytes() + state_->qnet.memory_bytes() + m.quantized.memory_bytes() +
+        std::size_t n = state_->net.memory_bytes() + m.quantized.memory_bytes() +
                         m.features.embedding.weights.capacity() * sizeof(T);
         for (const auto& l : m.trunk)
             if (const auto* d = std::get_if<dense_spec<T>>(&l)) n += (d->weights.capacity() + d->bias.capacity()) * sizeof(T);
@@ -242,16 +259,12 @@ private:
             : model(std::move(m)),
               norm(model.normalizer),
               feat(model.features),
-              quantized(model.quantized.active()),
-              net(quantized ? nn::basic_network<T>() : nn::basic_network<T>(model)),
-              qnet(quantized ? quant::basic_qnetwork<T>(model) : quant::basic_qnetwork<T>()),
-              folded(quantized ? qnet.fold_word_rows(feat) : net.fold_word_rows(feat)) {}
+              net(model),
+              folded(net.fold_word_rows(feat.word_ngrams())) {}
         model_type model;
         normalizer norm;
         basic_featurizer<T> feat;
-        bool quantized;
-        nn::basic_network<T> net;
-        quant::basic_qnetwork<T> qnet;
+        basic_model_network<T> net;
         // predict() multiplies folded features: a known word's character
         // n-grams cost one row instead of one per n-gram (float and int8).
         bool folded;
@@ -268,11 +281,21 @@ private:
         state_->feat.prepare(ws.feat);
         ws.feat.word.reserve(text_bytes / 2);
         ws.feat.hashes.reserve(text_bytes / 2);
-        if (state_->quantized) state_->qnet.prepare(ws.net, text_bytes * 4);
-        else state_->net.prepare(ws.net);
+        state_->net.prepare(ws.net, text_bytes * 4);
         auto& heads = ws.result.heads;
         heads.resize(num_heads());
         for (std::size_t h = 0; h < num_heads(); ++h) heads[h].scores.reserve(head(h).labels.size());
+    }
+
+    // What network() or quantized_network() return for the kind the model is not.
+    template <class Network>
+    static const Network& empty() noexcept {
+        static const Network n;
+        return n;
+    }
+
+    void share_model(prediction& p) const {
+        for (auto& h : p.heads) h.model_ref = state_;
     }
 
     void fill(const T* logits, prediction& p) const {
@@ -281,7 +304,7 @@ private:
         for (std::size_t h = 0; h < num_heads(); ++h) {
             const head_spec<T>& hs = st.model.heads[h];
             head_prediction<T>& hp = p.heads[h];
-            const T* z = logits + (st.quantized ? st.qnet.head_offset(h) : st.net.head_offset(h));
+            const T* z = logits + st.net.head_offset(h);
             hp.name = hs.name;
             hp.labels = &hs.labels;
             hp.scores.resize(hs.labels.size());
@@ -335,152 +358,5 @@ private:
 
     std::shared_ptr<const state> state_;
 };
-
-namespace detail {
-
-template <class T>
-void check_finite(const std::vector<T>& v, const std::string& where) {
-    for (std::size_t i = 0; i < v.size(); ++i)
-        if (!std::isfinite(v[i]))
-            throw artifact_error(errc::value, where, "expected finite numbers, got " + std::to_string(v[i]) +
-                                                         " at index " + std::to_string(i));
-}
-
-inline void check_int8(const int8_rows& q, std::size_t rows, std::size_t cols, const std::string& where) {
-    if (q.rows != rows || q.cols != cols || q.q.size() != rows * cols)
-        throw artifact_error(errc::shape, where,
-                             "expected " + std::to_string(rows) + "x" + std::to_string(cols) + " int8 values, got " +
-                                 std::to_string(q.rows) + "x" + std::to_string(q.cols) + " (" + std::to_string(q.q.size()) +
-                                 " values)");
-    if (q.scale.size() != rows)
-        throw artifact_error(errc::shape, where + "/scale",
-                             "expected " + std::to_string(rows) + " scales (one per row), got " +
-                                 std::to_string(q.scale.size()));
-    check_finite(q.scale, where + "/scale");
-    for (std::size_t i = 0; i < q.q.size(); ++i)
-        if (q.q[i] < -127)
-            throw artifact_error(errc::value, where, "expected int8 values in [-127, 127], got " + std::to_string(q.q[i]) +
-                                                         " at index " + std::to_string(i));
-}
-
-// `q` non-null: the layer is quantized, its values are in `q` and the float
-// weights must be empty (a model never carries both).
-template <class T>
-void check_dense(const dense_spec<T>& d, const std::string& where, const int8_rows* q = nullptr) {
-    if (d.in == 0 || d.out == 0)
-        throw artifact_error(errc::shape, where, "expected non-zero dimensions, got " + std::to_string(d.out) + "x" +
-                                                     std::to_string(d.in));
-    if (q) {
-        if (!d.weights.empty())
-            throw artifact_error(errc::shape, where + "/weights",
-                                 "expected no float weights in a quantized model, got " + std::to_string(d.weights.size()));
-        check_int8(*q, d.out, d.in, where + "/weights");
-    } else if (d.weights.size() != d.in * d.out)
-        throw artifact_error(errc::shape, where + "/weights",
-                             "expected " + std::to_string(d.out) + "x" + std::to_string(d.in) + " values, got " +
-                                 std::to_string(d.weights.size()));
-    if (d.bias.size() != d.out)
-        throw artifact_error(errc::shape, where + "/bias",
-                             "expected " + std::to_string(d.out) + " values, got " + std::to_string(d.bias.size()));
-    check_finite(d.weights, where + "/weights");
-    check_finite(d.bias, where + "/bias");
-}
-
-inline void check_unique(const std::vector<std::string>& v, const std::string& where) {
-    for (std::size_t i = 0; i < v.size(); ++i) {
-        if (v[i].empty()) throw artifact_error(errc::value, where + "/" + std::to_string(i), "expected a non-empty string");
-        for (std::size_t j = 0; j < i; ++j)
-            if (v[i] == v[j])
-                throw artifact_error(errc::value, where + "/" + std::to_string(i),
-                                     "expected unique entries, got a second \"" + v[i] + "\"");
-    }
-}
-
-}  // namespace detail
-
-template <class T>
-void validate_model(const basic_model<T>& m) {
-    const auto& f = m.features;
-    const auto& e = f.embedding;
-    const quantized_weights& qw = m.quantized;
-    const bool quant = qw.active();
-    if (quant && qw.trunk.size() != m.trunk.size())
-        throw artifact_error(errc::shape, "/trunk", "expected one int8 tensor slot per trunk layer (" +
-                                                        std::to_string(m.trunk.size()) + "), got " +
-                                                        std::to_string(qw.trunk.size()));
-    if (quant && qw.heads.size() != m.heads.size())
-        throw artifact_error(errc::shape, "/heads", "expected one int8 tensor per head (" + std::to_string(m.heads.size()) +
-                                                        "), got " + std::to_string(qw.heads.size()));
-    if (e.dim > 0 && quant) {
-        if (!e.weights.empty())
-            throw artifact_error(errc::shape, "/features/embedding/weights",
-                                 "expected no float weights in a quantized model, got " + std::to_string(e.weights.size()));
-        detail::check_int8(qw.embedding, e.vocab.size(), e.dim, "/features/embedding/weights");
-        if (e.unk >= static_cast<std::int32_t>(e.vocab.size()))
-            throw artifact_error(errc::value, "/features/embedding/unk",
-                                 "expected an index below " + std::to_string(e.vocab.size()) + ", got " +
-                                     std::to_string(e.unk));
-    } else if (e.dim > 0) {
-        if (e.weights.size() != e.vocab.size() * e.dim)
-            throw artifact_error(errc::shape, "/features/embedding/weights",
-                                 "expected " + std::to_string(e.vocab.size()) + "x" + std::to_string(e.dim) +
-                                     " values, got " + std::to_string(e.weights.size()));
-        if (e.unk >= static_cast<std::int32_t>(e.vocab.size()))
-            throw artifact_error(errc::value, "/features/embedding/unk",
-                                 "expected an index below " + std::to_string(e.vocab.size()) + ", got " +
-                                     std::to_string(e.unk));
-        detail::check_finite(e.weights, "/features/embedding/weights");
-    }
-    const auto& c = f.char_ngrams;
-    if (c.buckets > 0 && (c.min_n < 1 || c.max_n < c.min_n || c.max_n > 32))
-        throw artifact_error(errc::value, "/features/char_ngrams",
-                             "expected 1 <= min_n <= max_n <= 32, got " + std::to_string(c.min_n) + ".." +
-                                 std::to_string(c.max_n));
-    if (f.width() == 0) throw artifact_error(errc::shape, "/features", "expected at least one feature, got none");
-    if (m.trunk.empty()) throw artifact_error(errc::missing_field, "/trunk", "expected at least one dense layer, got none");
-    std::size_t width = f.width();
-    for (std::size_t l = 0; l < m.trunk.size(); ++l) {
-        const std::string where = "/trunk/" + std::to_string(l);
-        if (const auto* d = std::get_if<dense_spec<T>>(&m.trunk[l])) {
-            if (d->in != width)
-                throw artifact_error(errc::shape, where + "/in",
-                                     "expected " + std::to_string(width) + " inputs (" +
-                                         (l == 0 ? std::string("the feature width") : std::string("previous layer's output")) +
-                                         "), got " + std::to_string(d->in));
-            detail::check_dense(*d, where, quant ? &qw.trunk[l] : nullptr);
-            width = d->out;
-        } else if (l == 0) {
-            throw artifact_error(errc::value, where, "expected the trunk to start with a dense layer, got relu");
-        }
-    }
-    if (m.heads.empty()) throw artifact_error(errc::missing_field, "/heads", "expected at least one head, got none");
-    std::vector<std::string> names;
-    for (std::size_t h = 0; h < m.heads.size(); ++h) {
-        const auto& hs = m.heads[h];
-        const std::string where = "/heads/" + std::to_string(h);
-        names.push_back(hs.name);
-        detail::check_unique(hs.labels, where + "/labels");
-        if (hs.layer.in != width)
-            throw artifact_error(errc::shape, where + "/in",
-                                 "expected " + std::to_string(width) + " inputs (the trunk's output), got " +
-                                     std::to_string(hs.layer.in));
-        detail::check_dense(hs.layer, where, quant ? &qw.heads[h] : nullptr);
-        if (hs.kind == head_kind::sigmoid) {
-            if (hs.layer.out != 1 || hs.labels.size() != 2)
-                throw artifact_error(errc::shape, where + "/labels",
-                                     "expected a sigmoid head with 1 output and 2 labels, got " +
-                                         std::to_string(hs.layer.out) + " outputs and " +
-                                         std::to_string(hs.labels.size()) + " labels");
-        } else if (hs.labels.size() != hs.layer.out || hs.labels.size() < 2) {
-            throw artifact_error(errc::shape, where + "/labels",
-                                 "expected " + std::to_string(hs.layer.out) + " labels (one per output, at least 2), got " +
-                                     std::to_string(hs.labels.size()));
-        }
-        const auto& r = hs.review;
-        if (!(r.min_confidence >= 0 && r.min_confidence <= 1 && r.min_margin >= 0 && r.min_margin <= 1))
-            throw artifact_error(errc::value, where + "/review", "expected thresholds in [0, 1]");
-    }
-    detail::check_unique(names, "/heads/*/name");
-}
 
 }  // namespace tiny_ticket

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "quant/format.hpp"
-#include "text/normalizer.hpp"
+#include "text/config.hpp"
 
 namespace tiny_ticket {
 

@@ -14,23 +14,10 @@
 #include "../detail/string_map.hpp"
 #include "../error.hpp"
 #include "../model.hpp"
+#include "../text/normalizer.hpp"
+#include "feature_vector.hpp"
 
 namespace tiny_ticket {
-
-/// Features of one text: the sparse part as (index, value) pairs in
-/// `[0, sparse_width)`, and the embedding rows whose mean is the dense part.
-template <class T>
-struct basic_feature_vector {
-    std::vector<std::uint32_t> index;
-    std::vector<T> value;
-    std::vector<std::int32_t> embedding_rows;
-
-    void clear() noexcept {
-        index.clear();
-        value.clear();
-        embedding_rows.clear();
-    }
-};
 
 /// Scratch reused across calls: one count per sparse feature, 0 when unused,
 /// so repeated features merge in O(1) without sorting or hashing.
@@ -248,11 +235,12 @@ class basic_featurizer {
 public:
     basic_featurizer() = default;
 
-    /// Throws artifact_error (errc::value) on duplicate vocabulary entries.
+    /// Throws tiny_ticket::error (errc::value) on duplicate vocabulary entries
+    /// (validate_model reports them first, with their artifact path).
     explicit basic_featurizer(const feature_spec<T>& spec) : spec_(&spec) {
         words_.reserve(spec.bow.vocab.size() + spec.embedding.vocab.size() + spec.bigrams.vocab.size());
-        add_words(spec.bow.vocab, "/features/bow/vocab", &word_ids::bow);
-        add_words(spec.embedding.vocab, "/features/embedding/vocab", &word_ids::embedding);
+        add_words(spec.bow.vocab, "bag-of-words vocabulary", &word_ids::bow);
+        add_words(spec.embedding.vocab, "embedding vocabulary", &word_ids::embedding);
         for (const auto& w : word_ids_) has_bow_ = has_bow_ || w.bow >= 0;
         build_bigrams(spec.bigrams.vocab);
         if (spec.keywords.match == keyword_match::token) {
@@ -318,6 +306,17 @@ public:
     bool can_fold() const noexcept { return !char_cache_begin_.empty(); }
     /// Entries of the word map (known words), the ids extract_folded() uses.
     std::size_t word_count() const noexcept { return word_ids_.size(); }
+    /// The same buckets as plain data, for a network's fold_word_rows(); a
+    /// view into this featurizer (empty when !can_fold()).
+    word_ngram_view word_ngrams() const noexcept {
+        word_ngram_view v;
+        v.sparse_width = sparse_width();
+        if (!can_fold()) return v;
+        v.words = char_cache_begin_.size() - 1;
+        v.offsets = char_cache_begin_.data();
+        v.buckets = char_cache_.data();
+        return v;
+    }
     /// Calls `f(word, first, last)` with the character n-gram buckets of
     /// every known word (with repeats, as a token of it counts them).
     template <class F>
@@ -520,8 +519,8 @@ private:
             if (vocab[i].empty()) continue;
             std::int32_t& id = word_ids_[static_cast<std::size_t>(word_entry(vocab[i]))].*field;
             if (id >= 0)
-                throw artifact_error(errc::value, std::string(where) + "/" + std::to_string(i),
-                                     "expected unique entries, got a second \"" + vocab[i] + "\"");
+                throw error(errc::value, std::string(where) + " entry " + std::to_string(i),
+                            "expected unique entries, got a second \"" + vocab[i] + "\"");
             id = static_cast<std::int32_t>(i);
         }
     }
@@ -538,8 +537,8 @@ private:
             // Empty entries are placeholders for unused indices (tokens are never empty).
             if (b.empty()) continue;
             if (!seen.insert(b, static_cast<std::int32_t>(i)))
-                throw artifact_error(errc::value, "/features/bigrams/vocab/" + std::to_string(i),
-                                     "expected unique entries, got a second \"" + b + "\"");
+                throw error(errc::value, "bigram vocabulary entry " + std::to_string(i),
+                            "expected unique entries, got a second \"" + b + "\"");
             const std::size_t sp = b.find(' ');
             if (sp == 0 || sp == std::string::npos || sp + 1 == b.size() || b.find(' ', sp + 1) != std::string::npos)
                 continue;

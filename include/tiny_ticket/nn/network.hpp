@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "../error.hpp"
-#include "../features/featurizer.hpp"
+#include "../features/feature_vector.hpp"
 #include "../model.hpp"
 #include "activations.hpp"
 #include "dense.hpp"
@@ -41,7 +41,7 @@ public:
     explicit basic_network(const basic_model<T>& m) {
         const auto* first = m.trunk.empty() ? nullptr : std::get_if<dense_spec<T>>(&m.trunk.front());
         if (!first)
-            throw artifact_error(errc::value, "/trunk/0", "expected the trunk to start with a dense layer");
+            throw error(errc::argument, "model", "expected the trunk to start with a dense layer");
         const std::size_t sparse = m.features.sparse_width();
         sparse_ = sparse;
         char_offset_ = m.features.char_offset();
@@ -90,18 +90,21 @@ public:
         if (heads_.out() > max_width_) max_width_ = heads_.out();
     }
 
-    /// Appends one first-layer row per known word of `feat`: the sum of its
-    /// character n-gram rows, the row extract_folded() refers to at index
-    /// sparse_width() + word. Returns false (and changes nothing) when the
-    /// featurizer cannot fold or the rows would take more than `max_bytes`.
-    /// Call once, before sharing the network; allocates.
-    bool fold_word_rows(const basic_featurizer<T>& feat, std::size_t max_bytes = std::size_t(64) << 20) {
-        if (folded_words_ || !feat.can_fold() || first_rows_.size() != sparse_ * stride0_) return false;
-        const std::size_t words = feat.word_count();
+    /// Appends one first-layer row per known word (basic_featurizer::
+    /// word_ngrams()): the sum of its character n-gram rows, the row
+    /// extract_folded() refers to at index sparse_width() + word. Returns
+    /// false (and changes nothing) when there are no words to fold, they
+    /// come from a featurizer of another width, or the rows would take more
+    /// than `max_bytes`. Call once, before sharing the network; allocates.
+    bool fold_word_rows(const word_ngram_view& ngrams, std::size_t max_bytes = std::size_t(64) << 20) {
+        if (folded_words_ || ngrams.empty() || ngrams.sparse_width != sparse_ ||
+            first_rows_.size() != sparse_ * stride0_)
+            return false;
+        const std::size_t words = ngrams.words;
         if (words * stride0_ * sizeof(T) > max_bytes) return false;
         first_rows_.resize((sparse_ + words) * stride0_, T(0));
         std::vector<double> sum(stride0_);
-        feat.for_each_word_ngrams([&](std::size_t w, const std::uint32_t* b, const std::uint32_t* e) {
+        ngrams.for_each([&](std::size_t w, const std::uint32_t* b, const std::uint32_t* e) {
             std::fill(sum.begin(), sum.end(), 0.0);
             for (; b != e; ++b) {
                 const T* r = first_rows_.data() + (char_offset_ + *b) * stride0_;

@@ -2,11 +2,16 @@
 #pragma once
 
 // int8 kernels of the quantized network. Every kernel has a portable scalar
-// reference (namespace `scalar`) and, where the compiler targets them, SSE2
-// (baseline x86-64), AVX2 and AVX-512 VNNI versions with the same signature;
-// `active` names the best one the build targets. The integer kernels are
-// exact, so all their versions agree bit for bit; the float kernel may differ
-// from its reference by rounding (fused multiply-add) only.
+// reference (namespace `scalar`) and, on x86-64, SSE2 (baseline), AVX2 and
+// AVX-512 VNNI versions with the same signature. GCC and Clang compile the
+// AVX2 and AVX-512 versions in every x86-64 build, whatever its flags (with
+// a target attribute, as nn/dense.hpp does for the float gathers), and the
+// overloads taking a `kernel_set` run the one asked for; networks ask for
+// best_kernel_set(), the widest set this CPU runs, found once at run time.
+// A default-flags build therefore runs AVX2 or AVX-512 VNNI where the CPU
+// has them. The integer kernels are exact, so all their versions agree bit
+// for bit; the float kernel may differ from its reference by rounding (fused
+// multiply-add, only in builds that target FMA) only.
 //
 // Layout: a layer is stored transposed, one int8 row per input holding the
 // weights of every output, rows padded with zeros to a multiple of
@@ -24,6 +29,22 @@
 
 #if defined(__SSE2__) || defined(__AVX2__)
 #include <immintrin.h>
+#endif
+
+// Which versions this build compiles. TINY_TICKET_NO_DISPATCH keeps only
+// what the build's flags target (as for the float gathers).
+#if (defined(__x86_64__) || defined(_M_X64)) && defined(__SSE2__)
+#define TINY_TICKET_QUANT_SSE2 1
+#if defined(__GNUC__) && !defined(TINY_TICKET_NO_DISPATCH)
+#define TINY_TICKET_QUANT_DISPATCH 1
+#endif
+#if defined(__AVX2__) || defined(TINY_TICKET_QUANT_DISPATCH)
+#define TINY_TICKET_QUANT_AVX2 1
+#endif
+#if (defined(__AVX2__) && defined(__AVX512VNNI__) && defined(__AVX512BW__) && defined(__AVX512VL__)) || \
+    defined(TINY_TICKET_QUANT_DISPATCH)
+#define TINY_TICKET_QUANT_AVX512VNNI 1
+#endif
 #endif
 
 namespace tiny_ticket::quant {
@@ -146,7 +167,13 @@ namespace detail {
 // Output blocks of Wide, then at most one of Wide / 2 (when that is wider
 // than Narrow), then Narrow: a 32-wide layer is one pass over the inputs,
 // not two.
+// Always inlined: the kernels that call it may be compiled for AVX2 or
+// AVX-512 (target attribute), and only inside them can `f`, compiled for the
+// same target, be inlined too.
 template <std::size_t Wide, std::size_t Narrow, class F>
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
 inline void for_blocks(std::size_t padded, F&& f) {
     std::size_t o = 0;
     for (; o + Wide <= padded; o += Wide) f(std::integral_constant<std::size_t, Wide>{}, o);
@@ -237,7 +264,7 @@ inline constexpr const char* name = "scalar";
 
 }  // namespace scalar
 
-#if defined(__SSE2__)
+#if defined(TINY_TICKET_QUANT_SSE2)
 /// SSE2 versions (every x86-64 CPU).
 namespace sse2 {
 
@@ -466,8 +493,20 @@ inline constexpr const char* name = "sse2";
 }  // namespace sse2
 #endif
 
-#if defined(__AVX2__)
-/// AVX2 versions (compiled when the build targets AVX2, e.g. -mavx2 -mfma).
+#if defined(TINY_TICKET_QUANT_AVX2)
+// Without -mavx2 the section is compiled for AVX2 alone (no FMA: gather_f
+// then rounds exactly as the reference does), and runs only where
+// cpu_supports(kernel_set::avx2).
+#if !defined(__AVX2__)
+#define TINY_TICKET_QUANT_AVX2_TARGET 1
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2")
+#endif
+#endif
+/// AVX2 versions.
 namespace avx2 {
 
 namespace detail {
@@ -568,6 +607,12 @@ inline void rowsum_block(const std::int8_t* table, std::size_t stride, const Ind
     } while (c < count);
 }
 
+// A function, not a lambda: GCC warns (-Wpsabi) on a lambda returning a
+// 256-bit vector inside a `#pragma GCC target` region.
+inline __m256i load16x16(const std::int16_t* r, std::size_t j) noexcept {
+    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(r + 16 * j));
+}
+
 // As sse2::detail::rowsum16_block, 16 int16 outputs per register, W = 16,
 // 32 or 64 per pass.
 template <std::size_t W, class Index>
@@ -575,9 +620,6 @@ inline void rowsum16_block(const std::int16_t* table, std::size_t stride, const 
                            std::size_t chunk, std::size_t off, std::int32_t* acc) noexcept {
     static_assert(W == 16 || W == 32 || W == 64, "16, 32 or 64 outputs per pass");
     const std::int16_t* base = table + off;
-    auto load = [](const std::int16_t* r, std::size_t j) {
-        return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(r + 16 * j));
-    };
     auto widen = [](__m256i s, std::int32_t* p, bool add) {
         add_or_store(p, _mm256_cvtepi16_epi32(_mm256_castsi256_si128(s)), add);
         add_or_store(p + 8, _mm256_cvtepi16_epi32(_mm256_extracti128_si256(s, 1)), add);
@@ -588,11 +630,11 @@ inline void rowsum16_block(const std::int16_t* table, std::size_t stride, const 
         __m256i s0 = _mm256_setzero_si256(), s1 = s0, s2 = s0, s3 = s0;
         for (std::size_t k = c; k < end; ++k) {
             const std::int16_t* r = base + static_cast<std::size_t>(idx[k]) * stride;
-            s0 = _mm256_add_epi16(s0, load(r, 0));
-            if constexpr (W >= 32) s1 = _mm256_add_epi16(s1, load(r, 1));
+            s0 = _mm256_add_epi16(s0, load16x16(r, 0));
+            if constexpr (W >= 32) s1 = _mm256_add_epi16(s1, load16x16(r, 1));
             if constexpr (W == 64) {
-                s2 = _mm256_add_epi16(s2, load(r, 2));
-                s3 = _mm256_add_epi16(s3, load(r, 3));
+                s2 = _mm256_add_epi16(s2, load16x16(r, 2));
+                s3 = _mm256_add_epi16(s3, load16x16(r, 3));
             }
         }
         widen(s0, acc + off, c != 0);
@@ -655,11 +697,28 @@ inline void rowsum16_i32(const std::int16_t* table, std::size_t stride, const In
 inline constexpr const char* name = "avx2";
 
 }  // namespace avx2
+#if defined(TINY_TICKET_QUANT_AVX2_TARGET)
+#undef TINY_TICKET_QUANT_AVX2_TARGET
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+#endif
 #endif
 
-#if defined(__AVX2__) && defined(__AVX512VNNI__) && defined(__AVX512BW__) && defined(__AVX512VL__)
-/// AVX-512 VNNI versions (compiled when the build targets AVX-512 F, BW, VL
-/// and VNNI, e.g. -march=native on such a CPU). Only gather_i32 differs from
+#if defined(TINY_TICKET_QUANT_AVX512VNNI)
+#if !(defined(__AVX2__) && defined(__AVX512VNNI__) && defined(__AVX512BW__) && defined(__AVX512VL__))
+#define TINY_TICKET_QUANT_AVX512_TARGET 1
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,avx512f,avx512bw,avx512vl,avx512vnni"))), \
+                             apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2,avx512f,avx512bw,avx512vl,avx512vnni")
+#endif
+#endif
+/// AVX-512 VNNI versions (AVX-512 F, BW, VL and VNNI). Only gather_i32 differs from
 /// AVX2: the row sums have no products to fuse, and gather_f is float. It
 /// uses vpdpwssd (int16 pairs) rather than vpdpbusd (four u8 x s8 products):
 /// the network's multipliers are int16 levels, which do not fit a byte.
@@ -788,17 +847,152 @@ using avx2::rowsum_i32;
 inline constexpr const char* name = "avx512vnni";
 
 }  // namespace avx512vnni
+#if defined(TINY_TICKET_QUANT_AVX512_TARGET)
+#undef TINY_TICKET_QUANT_AVX512_TARGET
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+#endif
 #endif
 
-/// The kernels this build uses: the widest instruction set it targets.
-#if defined(__AVX2__) && defined(__AVX512VNNI__) && defined(__AVX512BW__) && defined(__AVX512VL__)
-namespace active = avx512vnni;
-#elif defined(__AVX2__)
-namespace active = avx2;
-#elif defined(__SSE2__)
-namespace active = sse2;
-#else
-namespace active = scalar;
+/// The instruction sets the int8 kernels exist for, narrowest first.
+enum class kernel_set { scalar, sse2, avx2, avx512vnni };
+
+/// Every kernel set, narrowest first (for tests and reports).
+inline constexpr kernel_set all_kernel_sets[] = {kernel_set::scalar, kernel_set::sse2, kernel_set::avx2,
+                                                 kernel_set::avx512vnni};
+
+/// The set's name: "scalar", "sse2", "avx2" or "avx512vnni".
+inline const char* to_string(kernel_set k) noexcept {
+    switch (k) {
+        case kernel_set::scalar: return scalar::name;
+        case kernel_set::sse2: return "sse2";
+        case kernel_set::avx2: return "avx2";
+        case kernel_set::avx512vnni: return "avx512vnni";
+    }
+    return "unknown";
+}
+
+/// True when this build holds code for `k` (x86-64 builds with GCC or Clang
+/// hold every set; other targets the scalar reference only).
+inline constexpr bool compiled(kernel_set k) noexcept {
+    switch (k) {
+        case kernel_set::scalar: return true;
+#if defined(TINY_TICKET_QUANT_SSE2)
+        case kernel_set::sse2: return true;
 #endif
+#if defined(TINY_TICKET_QUANT_AVX2)
+        case kernel_set::avx2: return true;
+#endif
+#if defined(TINY_TICKET_QUANT_AVX512VNNI)
+        case kernel_set::avx512vnni: return true;
+#endif
+        default: return false;
+    }
+}
+
+/// True when this CPU runs the instructions of `k` (whether or not they are
+/// compiled). Does not allocate.
+inline bool cpu_supports(kernel_set k) noexcept {
+    switch (k) {
+        case kernel_set::scalar: return true;
+#if defined(__x86_64__) || defined(_M_X64)
+        case kernel_set::sse2: return true;
+#if defined(__GNUC__)
+        case kernel_set::avx2:
+            __builtin_cpu_init();
+            return __builtin_cpu_supports("avx2");
+        case kernel_set::avx512vnni:
+            __builtin_cpu_init();
+            return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("avx512f") &&
+                   __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+                   __builtin_cpu_supports("avx512vnni");
+#endif
+#endif
+        default: return false;
+    }
+}
+
+/// True when `k` can run here: compiled and supported by the CPU.
+inline bool available(kernel_set k) noexcept { return compiled(k) && cpu_supports(k); }
+
+/// The widest available kernel set, the one quantized networks use unless
+/// told otherwise. Found on the first call; thread-safe.
+inline kernel_set best_kernel_set() noexcept {
+    static const kernel_set best = [] {
+        kernel_set b = kernel_set::scalar;
+        for (kernel_set k : all_kernel_sets)
+            if (available(k)) b = k;
+        return b;
+    }();
+    return best;
+}
+
+/// Name of best_kernel_set(), for version reports and logs.
+inline const char* kernel_name() noexcept { return to_string(best_kernel_set()); }
+
+// The overloads below run kernel set `k`'s version (the scalar reference when
+// `k` is not compiled). Callers pass only available sets: a set the CPU lacks
+// faults with an illegal instruction.
+#define TINY_TICKET_QUANT_DISPATCH_TO(fn, ...)                                   \
+    switch (k) {                                                                 \
+        TINY_TICKET_QUANT_CASE_AVX512VNNI(fn, __VA_ARGS__)                       \
+        TINY_TICKET_QUANT_CASE_AVX2(fn, __VA_ARGS__)                             \
+        TINY_TICKET_QUANT_CASE_SSE2(fn, __VA_ARGS__)                             \
+        default: scalar::fn(__VA_ARGS__);                                        \
+    }
+#if defined(TINY_TICKET_QUANT_AVX512VNNI)
+#define TINY_TICKET_QUANT_CASE_AVX512VNNI(fn, ...) \
+    case kernel_set::avx512vnni: avx512vnni::fn(__VA_ARGS__); return;
+#else
+#define TINY_TICKET_QUANT_CASE_AVX512VNNI(fn, ...)
+#endif
+#if defined(TINY_TICKET_QUANT_AVX2)
+#define TINY_TICKET_QUANT_CASE_AVX2(fn, ...) \
+    case kernel_set::avx2: avx2::fn(__VA_ARGS__); return;
+#else
+#define TINY_TICKET_QUANT_CASE_AVX2(fn, ...)
+#endif
+#if defined(TINY_TICKET_QUANT_SSE2)
+#define TINY_TICKET_QUANT_CASE_SSE2(fn, ...) \
+    case kernel_set::sse2: sse2::fn(__VA_ARGS__); return;
+#else
+#define TINY_TICKET_QUANT_CASE_SSE2(fn, ...)
+#endif
+
+/// scalar::gather_i32 run by kernel set `k`.
+template <class Index, class M>
+inline void gather_i32(kernel_set k, const std::int8_t* table, std::size_t stride, const Index* idx, const M* qx,
+                       std::size_t count, std::size_t padded, std::int32_t* acc) noexcept {
+    TINY_TICKET_QUANT_DISPATCH_TO(gather_i32, table, stride, idx, qx, count, padded, acc)
+}
+
+/// scalar::rowsum_i32 run by kernel set `k`.
+template <class Index>
+inline void rowsum_i32(kernel_set k, const std::int8_t* table, std::size_t stride, const Index* idx,
+                       std::size_t count, std::size_t padded, std::int32_t* acc) noexcept {
+    TINY_TICKET_QUANT_DISPATCH_TO(rowsum_i32, table, stride, idx, count, padded, acc)
+}
+
+/// scalar::rowsum16_i32 run by kernel set `k`.
+template <class Index>
+inline void rowsum16_i32(kernel_set k, const std::int16_t* table, std::size_t stride, const Index* idx,
+                         std::size_t count, std::size_t padded, std::size_t chunk, std::int32_t* acc) noexcept {
+    TINY_TICKET_QUANT_DISPATCH_TO(rowsum16_i32, table, stride, idx, count, padded, chunk, acc)
+}
+
+/// scalar::gather_f run by kernel set `k`.
+template <class Index, class A>
+inline void gather_f(kernel_set k, const std::int8_t* table, std::size_t stride, const Index* idx, const A* v,
+                     std::size_t count, std::size_t padded, A* acc) noexcept {
+    TINY_TICKET_QUANT_DISPATCH_TO(gather_f, table, stride, idx, v, count, padded, acc)
+}
+
+#undef TINY_TICKET_QUANT_DISPATCH_TO
+#undef TINY_TICKET_QUANT_CASE_AVX512VNNI
+#undef TINY_TICKET_QUANT_CASE_AVX2
+#undef TINY_TICKET_QUANT_CASE_SSE2
 
 }  // namespace tiny_ticket::quant

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "../error.hpp"
-#include "../features/featurizer.hpp"
+#include "../features/feature_vector.hpp"
 #include "../model.hpp"
 #include "../nn/activations.hpp"
 #include "../nn/network.hpp"
@@ -44,12 +44,14 @@ public:
 
     /// From a quantized model already validated for shapes. Allocates the
     /// transposed tables; the float values it computes for the embedding
-    /// projection are temporary.
-    explicit basic_qnetwork(const basic_model<T>& m) : mode_(m.quantized.mode) {
+    /// projection are temporary. `kernels` must be available() (tests pass
+    /// each one; everyone else keeps the widest this CPU runs).
+    explicit basic_qnetwork(const basic_model<T>& m, kernel_set kernels = best_kernel_set())
+        : mode_(m.quantized.mode), kernels_(kernels) {
         const auto& qw = m.quantized;
         const auto* first = m.trunk.empty() ? nullptr : std::get_if<dense_spec<T>>(&m.trunk.front());
         if (!first || qw.trunk.empty() || qw.trunk.front().rows != first->out)
-            throw artifact_error(errc::value, "/trunk/0", "expected the trunk to start with a quantized dense layer");
+            throw error(errc::argument, "model", "expected the trunk to start with a quantized dense layer");
         const int8_rows& q0 = qw.trunk.front();
         const std::size_t sparse = m.features.sparse_width();
         const std::size_t dim = m.features.embedding.dim;
@@ -124,7 +126,8 @@ public:
         max_in_ = std::max(max_in_, heads_.in);
     }
 
-    /// Adds one first-layer row per known word of `feat`, the row
+    /// Adds one first-layer row per known word (basic_featurizer::
+    /// word_ngrams()), the row
     /// extract_folded() refers to at index sparse_width() + word: the sum of
     /// the int8 rows of the word's character n-grams. All of them share the
     /// per-output scale, so the integer sum is exact and the folded network
@@ -132,13 +135,14 @@ public:
     /// rounding). Stored as int16: a word of up to 258 n-grams (258 * 127 <=
     /// 32767) always fits; longer ones fit when their sums do. Returns false
     /// (and changes nothing) when the featurizer cannot fold, a sum leaves
-    /// [-32767, 32767] or the rows would take more than `max_bytes`. Call
+    /// [-32767, 32767], the words come from a featurizer of another width,
+    /// or the rows would take more than `max_bytes`. Call
     /// once, before sharing the network; allocates. Plain extract() features
     /// give the same logits before and after.
-    bool fold_word_rows(const basic_featurizer<T>& feat, std::size_t max_bytes = std::size_t(64) << 20) {
+    bool fold_word_rows(const word_ngram_view& ngrams, std::size_t max_bytes = std::size_t(64) << 20) {
         const std::size_t sparse = group_end_[3], chars = group_end_[2];
-        if (folded_words_ || stride0_ == 0 || !feat.can_fold() || feat.sparse_width() != sparse) return false;
-        const std::size_t words = feat.word_count();
+        if (folded_words_ || stride0_ == 0 || ngrams.empty() || ngrams.sparse_width != sparse) return false;
+        const std::size_t words = ngrams.words;
         if (words == 0 || words > max_bytes / (stride0_ * sizeof(std::int16_t))) return false;
         std::vector<std::int16_t> rows(words * stride0_, 0);
         std::vector<std::int32_t> sum(stride0_);
@@ -146,7 +150,7 @@ public:
         std::int32_t max_abs = 0;
         // At most 2^24 n-grams per word (the featurizer's cache limit):
         // 127 * 2^24 < 2^31, the int32 sums are exact.
-        feat.for_each_word_ngrams([&](std::size_t w, const std::uint32_t* b, const std::uint32_t* e) {
+        ngrams.for_each([&](std::size_t w, const std::uint32_t* b, const std::uint32_t* e) {
             std::fill(sum.begin(), sum.end(), 0);
             for (; b != e; ++b) {
                 const std::int8_t* r = first_rows_.data() + (chars + *b) * stride0_;
@@ -170,6 +174,8 @@ public:
     std::size_t folded_words() const noexcept { return folded_words_; }
 
     quant_mode mode() const noexcept { return mode_; }
+    /// The int8 kernels forward() runs.
+    kernel_set kernels() const noexcept { return kernels_; }
     std::size_t logits() const noexcept { return heads_.out; }
     /// Start of head h's logits within the fused output.
     std::size_t head_offset(std::size_t h) const noexcept { return head_offset_[h]; }
@@ -307,7 +313,7 @@ private:
             k = scan_group(idx, val, b, n, end, v0, rest, delta, r);
             for (std::size_t c = b; c < k; c += max_rowsum_inputs) {
                 const std::size_t len = std::min(max_rowsum_inputs, k - c);
-                active::rowsum_i32(first_rows_.data(), stride0_, idx + c, len, stride0_, acc);
+                rowsum_i32(kernels_, first_rows_.data(), stride0_, idx + c, len, stride0_, acc);
                 add_scaled(y, first_scale_.data(), acc, v0, stride0_);
             }
             if (r - r0 >= 2) r = common_difference(rest, delta, r0, r, ids, y, acc);
@@ -315,7 +321,7 @@ private:
         if (r > 0) {
             if (mode_ == quant_mode::weight_only) {
                 T* facc = s.facc.data();
-                active::gather_f(first_rows_.data(), stride0_, rest, delta, r, stride0_, facc);
+                gather_f(kernels_, first_rows_.data(), stride0_, rest, delta, r, stride0_, facc);
                 const float* sc = first_scale_.data();
                 for (std::size_t o = 0; o < stride0_; ++o) y[o] += static_cast<T>(sc[o]) * facc[o];
             } else {
@@ -330,7 +336,7 @@ private:
             const T inv = T(1) / static_cast<T>(tokens);
             for (std::size_t c = 0; c < tokens; c += max_rowsum_inputs) {
                 const std::size_t len = std::min(max_rowsum_inputs, tokens - c);
-                active::rowsum_i32(proj_.data(), stride0_, f.embedding_rows.data() + c, len, stride0_, acc);
+                rowsum_i32(kernels_, proj_.data(), stride0_, f.embedding_rows.data() + c, len, stride0_, acc);
                 add_scaled(y, proj_scale_.data(), acc, inv, stride0_);
             }
         }
@@ -366,7 +372,7 @@ private:
         std::memcpy(&value, &common, sizeof value);
         for (std::size_t c = 0; c < same; c += max_rowsum_inputs) {
             const std::size_t len = std::min(max_rowsum_inputs, same - c);
-            active::rowsum_i32(first_rows_.data(), stride0_, ids + c, len, stride0_, acc);
+            rowsum_i32(kernels_, first_rows_.data(), stride0_, ids + c, len, stride0_, acc);
             add_scaled(y, first_scale_.data(), acc, value, stride0_);
         }
         return kept;
@@ -403,7 +409,7 @@ private:
         const std::size_t words = k - b;
         for (std::size_t c = 0; c < words; c += max_rowsum16_inputs) {
             const std::size_t len = std::min(max_rowsum16_inputs, words - c);
-            active::rowsum16_i32(word_rows_.data(), stride0_, ids + c, len, stride0_, word_chunk_, acc);
+            rowsum16_i32(kernels_, word_rows_.data(), stride0_, ids + c, len, stride0_, word_chunk_, acc);
             add_scaled(y, first_scale_.data(), acc, v0, stride0_);
         }
         return k;
@@ -505,7 +511,7 @@ private:
                  const float* scale, float xs, std::int32_t* acc, T* y) const noexcept {
         for (std::size_t c = 0; c < n; c += max_i32_inputs16) {
             const std::size_t len = std::min(max_i32_inputs16, n - c);
-            active::gather_i32(table, stride, idx + c, qx + c, len, stride, acc);
+            gather_i32(kernels_, table, stride, idx + c, qx + c, len, stride, acc);
             add_scaled(y, scale, acc, static_cast<T>(xs), stride);
         }
     }
@@ -523,7 +529,7 @@ private:
                 n += x[i] != T(0) ? 1 : 0;
             }
             T* acc = s.facc.data();
-            active::gather_f(d.wt.data(), d.stride, nz, v, n, d.stride, acc);
+            gather_f(kernels_, d.wt.data(), d.stride, nz, v, n, d.stride, acc);
             for (std::size_t o = 0; o < d.out; ++o) y[o] = d.bias[o] + static_cast<T>(d.scale[o]) * acc[o];
             return;
         }
@@ -540,6 +546,7 @@ private:
     }
 
     quant_mode mode_ = quant_mode::none;
+    kernel_set kernels_ = kernel_set::scalar;
     std::size_t hidden0_ = 0, stride0_ = 0, trunk_out_ = 0, max_width_ = 0, max_in_ = 0;
     std::vector<T> first_bias_;
     std::vector<float> first_scale_, proj_scale_;

@@ -6,23 +6,25 @@
 #include <variant>
 #include <vector>
 
-#include "../classifier.hpp"
 #include "../error.hpp"
 #include "../model.hpp"
+#include "../model_check.hpp"
 #include "format.hpp"
 
 namespace tiny_ticket {
 
-/// An int8 copy of `m`: every dense layer (trunk and heads) and the
-/// embedding table quantized per row with the reference rounding
-/// (quant::quantize_row), float weights dropped, biases kept in float. A
-/// model that is already quantized keeps its int8 values and only changes
-/// mode. The self-test cases are re-recorded with the int8 model's own
-/// scores, so the artifact checks the kernels it will run.
+namespace quant {
+
+/// The int8 weights of a copy of `m`: every dense layer (trunk and heads) and
+/// the embedding table quantized per row with the reference rounding
+/// (quantize_row), float weights dropped, biases kept in float. A model that
+/// is already quantized keeps its int8 values and only changes mode. The
+/// self-test cases are copied unchanged: tiny_ticket::quantize()
+/// (quantize.hpp) re-records them with the int8 model's own scores.
 /// Throws tiny_ticket::error (errc::argument) for quant_mode::none and
 /// artifact_error when `m` does not validate. Allocates.
 template <class T>
-basic_model<T> quantize(const basic_model<T>& m, quant_mode mode) {
+basic_model<T> quantize_weights(const basic_model<T>& m, quant_mode mode) {
     if (mode == quant_mode::none)
         throw error(errc::argument, "mode", "expected weight-only or full, got none");
     validate_model(m);
@@ -32,34 +34,23 @@ basic_model<T> quantize(const basic_model<T>& m, quant_mode mode) {
         qw.trunk.assign(out.trunk.size(), int8_rows{});
         for (std::size_t l = 0; l < out.trunk.size(); ++l)
             if (auto* d = std::get_if<dense_spec<T>>(&out.trunk[l])) {
-                qw.trunk[l] = quant::quantize_rows(d->weights, d->out, d->in);
+                qw.trunk[l] = quantize_rows(d->weights, d->out, d->in);
                 std::vector<T>().swap(d->weights);
             }
         qw.heads.clear();
         for (auto& h : out.heads) {
-            qw.heads.push_back(quant::quantize_rows(h.layer.weights, h.layer.out, h.layer.in));
+            qw.heads.push_back(quantize_rows(h.layer.weights, h.layer.out, h.layer.in));
             std::vector<T>().swap(h.layer.weights);
         }
         auto& e = out.features.embedding;
-        if (e.dim > 0) qw.embedding = quant::quantize_rows(e.weights, e.vocab.size(), e.dim);
+        if (e.dim > 0) qw.embedding = quantize_rows(e.weights, e.vocab.size(), e.dim);
         std::vector<T>().swap(e.weights);
         const std::string tag = std::string(" + int8 ") + to_string(mode);
         out.producer = (m.producer.empty() ? std::string("tiny_ticket") : m.producer) + tag;
     }
     qw.mode = mode;
-    if (!out.self_tests.empty()) {
-        std::vector<self_test_case> cases = std::move(out.self_tests);
-        out.self_tests.clear();
-        const basic_classifier<T> clf(out);
-        auto ws = clf.make_workspace();
-        for (auto& tc : cases) {
-            const auto& p = clf.predict(tc.text, ws);
-            for (auto& [name, expected] : tc.expected)
-                if (const auto* hp = p.find(name)) expected.assign(hp->scores.begin(), hp->scores.end());
-        }
-        out.self_tests = std::move(cases);
-    }
     return out;
 }
 
+}  // namespace quant
 }  // namespace tiny_ticket
