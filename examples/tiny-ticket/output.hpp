@@ -78,6 +78,11 @@ struct ticket_id {
     void set_json(const nlohmann::json& j);
 };
 
+/// Writes JSON as one line; invalid UTF-8 from the input is replaced, never fatal.
+inline std::string dump_line(const nlohmann::json& j) {
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 inline void ticket_id::set_json(const nlohmann::json& j) {
     if (j.is_string()) {
         type = kind::string;
