@@ -53,7 +53,11 @@ if [[ ! -f $work/ft_model.bin ]]; then
     echo "training fastText on BANKING77 train (supervised defaults) ..."
     fasttext supervised -input "$work/ft_train.txt" -output "$work/ft_model" >"$work/ft_train.log" 2>&1
 fi
-tt=$work/tt_model.json ft=$work/ft_model.bin in=$work/test_x16.txt jin=$work/test_x16.jsonl
+if [[ ! -f $work/tt_model_int8.json ]]; then
+    "$cli" quantize "$work/tt_model.json" "$work/tt_model_int8.json" >/dev/null
+fi
+tt=$work/tt_model.json tt8=$work/tt_model_int8.json ft=$work/ft_model.bin in=$work/test_x16.txt jin=$work/test_x16.jsonl
+echo "models: tiny-ticket $(du -k "$tt" | cut -f1) KB (int8: $(du -k "$tt8" | cut -f1) KB), fastText $(du -k "$ft" | cut -f1) KB"
 
 names=() cmds=()
 add() { names+=("$1"); cmds+=("$2"); }
@@ -63,6 +67,9 @@ add "tiny-ticket predict --output labels"  "$cli predict --model $tt --output la
 add "tiny-ticket predict --output compact" "$cli predict --model $tt --output compact < $in"
 add "tiny-ticket predict --output full"    "$cli predict --model $tt --output full < $in"
 add "tiny-ticket predict --output labels (JSONL in)" "$cli predict --model $tt --output labels < $jin"
+add "tiny-ticket predict --text x (model load only)" "$cli predict --model $tt --output labels --text x"
+add "tiny-ticket predict --output labels, int8" "$cli predict --model $tt8 --output labels < $in"
+add "tiny-ticket predict --output full, int8" "$cli predict --model $tt8 --output full < $in"
 add "stream --output full --threads 1"     "$stream --model $tt --output full --threads 1 < $jin"
 add "stream --output full --threads 2"     "$stream --model $tt --output full --threads 2 < $jin"
 add "stream --output labels --threads 1"   "$stream --model $tt --output labels --threads 1 < $jin"
@@ -72,12 +79,12 @@ declare -A times
 for ((r = 0; r < runs; r++)); do
     for i in "${!cmds[@]}"; do
         s=$(date +%s%N)
-        bash -c "${cmds[$i]}" >/dev/null 2>&1 || true
+        bash -c "${cmds[$i]}" >/dev/null 2>"$work/err" || { echo "failed: ${cmds[$i]}: $(head -c 300 "$work/err")" >&2; exit 1; }
         times[$i]+="$((($(date +%s%N) - s) / 1000)) "
     done
 done
 stats() {  # prints "best median" in ms
-    tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.1f %.1f", v[1] / 1000, m / 1000 }'
+    tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.1f %.1f\n", v[1] / 1000, m / 1000 }'
 }
 echo
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $runs runs each, interleaved"
@@ -93,7 +100,16 @@ ratio() { awk -v a="${med[$1]}" -v b="${med[$2]}" 'BEGIN { printf "%.2fx", a / b
 echo
 echo "labels vs fasttext predict:            $(ratio 0 2) (goal >= 5x)"
 echo "full vs fasttext predict-prob -1:      $(ratio 1 4) (goal >= 2x)"
-echo "stream full, 2 threads vs 1:           $(ratio 6 7) (goal >= 1.7x)"
-echo "stream labels, 2 threads vs 1:         $(ratio 8 9)"
+echo "labels, int8 vs fasttext predict:      $(ratio 0 7)"
+echo "full, int8 vs fasttext predict-prob:   $(ratio 1 8)"
+echo "stream full, 2 threads vs 1:           $(ratio 9 10) (goal >= 1.7x)"
+echo "stream labels, 2 threads vs 1:         $(ratio 11 12)"
+# The same ratios with tiny-ticket's model load (row 7) taken out of its side.
+ratio_ex() { awk -v a="${med[$1]}" -v b="${med[$2]}" -v l="${med[6]}" -v s="$3" 'BEGIN { if (s == 1) a -= l; b -= l; printf "%.2fx", a / b }'; }
+echo "without tiny-ticket's model load (${med[6]} ms median):"
+echo "  labels vs fasttext predict:          $(ratio_ex 0 2 0)"
+echo "  full vs fasttext predict-prob -1:    $(ratio_ex 1 4 0)"
+echo "  stream full, 2 threads vs 1:         $(ratio_ex 9 10 1)"
+echo "  stream labels, 2 threads vs 1:       $(ratio_ex 11 12 1)"
 echo "commands:"
 for i in "${!cmds[@]}"; do echo "  ${cmds[$i]}"; done
