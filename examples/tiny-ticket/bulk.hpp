@@ -51,8 +51,8 @@ struct bulk_options {
 namespace bulk_detail {
 
 /// Splits `buf` into chunks of at most `max_lines` whole lines. Keeps the
-/// incomplete tail in `buf` unless `eof`.
-inline void cut(std::string& buf, std::size_t max_lines, bool eof, const std::function<void(std::string&&, std::size_t)>& emit) {
+/// incomplete tail in `buf` unless `eof`. Returns false as soon as `emit` does.
+inline bool cut(std::string& buf, std::size_t max_lines, bool eof, const std::function<bool(std::string&&, std::size_t)>& emit) {
     std::size_t start = 0;
     while (start < buf.size()) {
         std::size_t pos = start, lines = 0;
@@ -67,10 +67,11 @@ inline void cut(std::string& buf, std::size_t max_lines, bool eof, const std::fu
             ++lines;
         }
         if (lines == 0) break;
-        emit(buf.substr(start, pos - start), lines);
+        if (!emit(buf.substr(start, pos - start), lines)) return false;
         start = pos;
     }
     buf.erase(0, start);
+    return true;
 }
 
 /// Work of one chunk: input lines in, output lines and error messages out.
@@ -165,6 +166,7 @@ std::size_t run_bulk(const tiny_ticket::basic_classifier<T>& clf, const predicti
                 next_line += lines;
                 bulk_detail::process(clf, ws, w, o, t, c);
                 emit_output(c);
+                return true;
             });
         }
         std::fflush(out);
@@ -188,10 +190,10 @@ std::size_t run_bulk(const tiny_ticket::basic_classifier<T>& clf, const predicti
     };
     std::thread reader([&] {
         try {
-            bool more = true;
-            while (more) {
+            bool more = true, going = true;
+            while (more && going) {
                 more = read_more(buf);
-                bulk_detail::cut(buf, o.chunk, !more, [&](std::string&& in, std::size_t lines) {
+                going = bulk_detail::cut(buf, o.chunk, !more, [&](std::string&& in, std::size_t lines) {
                     auto c = std::make_shared<chunk>();
                     c->in = std::move(in);
                     c->first_line = next_line;
@@ -199,10 +201,11 @@ std::size_t run_bulk(const tiny_ticket::basic_classifier<T>& clf, const predicti
                     next_line += lines;
                     std::unique_lock<std::mutex> lock(m);
                     changed.wait(lock, [&] { return stop || in_order.size() < max_in_flight; });
-                    if (stop) throw std::runtime_error("stopped");
+                    if (stop) return false;  // the writer or a worker failed
                     in_order.push_back(c);
                     todo.push_back(std::move(c));
                     changed.notify_all();
+                    return true;
                 });
             }
             std::lock_guard<std::mutex> lock(m);
@@ -256,13 +259,7 @@ std::size_t run_bulk(const tiny_ticket::basic_classifier<T>& clf, const predicti
     }
     reader.join();
     for (auto& th : workers) th.join();
-    if (error) {
-        try {
-            std::rethrow_exception(error);
-        } catch (const std::runtime_error& e) {
-            if (std::string_view(e.what()) != "stopped") throw;
-        }
-    }
+    if (error) std::rethrow_exception(error);
     std::fflush(out);
     return failures;
 }
