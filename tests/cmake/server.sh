@@ -2,8 +2,15 @@
 # SPDX-License-Identifier: MIT
 # The HTTP server example over loopback: starts it on a free port, sends real
 # requests with curl, checks status codes and bodies (classification results
-# must equal `tiny-ticket predict` byte for byte), then stops it with SIGTERM
-# and expects exit status 0.
+# must equal `tiny-ticket predict` byte for byte, in every ?output= mode),
+# then stops it with SIGTERM and expects exit status 0. Also: the body limit
+# for JSON, form-encoded and chunked bodies; a POST without a body answered
+# at once; 200 requests on one keep-alive connection (bounded in time: the
+# Nagle/delayed-ACK stall made each take 40 ms); GET /metrics parsed as the
+# Prometheus text format with counters that move; an int8 model served
+# (explain=1 refused with the reason) with short --read-timeout and
+# --idle-timeout. All traffic stays on 127.0.0.1.
+# Needs curl and python3 (Debian: curl, python3).
 # Usage: server.sh <server exe> <tiny-ticket exe> <model.json>
 set -u
 
