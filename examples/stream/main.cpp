@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // A Unix filter: tickets in on stdin (JSONL {"id","text"} or plain lines),
-// predictions out on stdout as JSONL, one line per input line, in order, in
-// the same format as `tiny-ticket predict`. Progress goes to stderr only when
-// stderr is a terminal, so the filter is safe under `parallel --pipe`,
-// Spark's `rdd.pipe()` or any shell pipeline.
+// predictions out on stdout, one line per input line, in order, in the same
+// format as `tiny-ticket predict` (the same code writes both). Progress goes
+// to stderr only when stderr is a terminal, so the filter is safe under
+// `parallel --pipe`, Spark's `rdd.pipe()` or any shell pipeline.
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,48 +13,28 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "../tiny-ticket/bulk.hpp"
 #include "../tiny-ticket/cli.hpp"
-#include "../tiny-ticket/explain_json.hpp"
+#include "../tiny-ticket/output.hpp"
 
 namespace {
 
 constexpr const char* usage =
-    "stream [--model PATH] [--threads N] [--chunk LINES] [--explain] [--no-progress] < in > out\n"
+    "stream [--model PATH] [--output full|compact|labels] [--format jsonl|tsv|csv] [--threads N]\n"
+    "       [--chunk LINES] [--explain] [--no-progress] < in > out\n"
     "  --model    artifact (default: models/tiny_ticket-default-v4.json)\n"
-    "  --threads  worker threads per chunk, 0 = one per core (default 1: line by line)\n"
-    "  --chunk    lines per parallel chunk (default 1024)\n"
-    "  --explain  add an \"explain\" object to every head\n"
+    "  --output   full (default), compact (label, confidence, review per head) or labels\n"
+    "  --format   jsonl (default), tsv or csv (header line, then id and one column per head)\n"
+    "  --threads  1 (default): one thread, line by line; N > 1: a reader, N workers and a\n"
+    "             writer, output order preserved; 0: one worker per core\n"
+    "  --chunk    most lines per chunk (default 1024)\n"
+    "  --explain  add an \"explain\" object to every head (full jsonl only)\n"
+    "Plain-text lines get their line number as \"id\".\n"
     "Exit status: 0 all lines classified, 1 some lines were invalid (reported on stderr\n"
-    "and written as {\"error\": ...}), 2 usage error.";
-
-/// One input line, parsed: either a text to classify or an error to report.
-struct item {
-    std::string text;
-    nlohmann::json id;  // null when absent
-    std::optional<std::string> error;
-};
-
-item parse_line(std::string line, std::size_t lineno) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    item it;
-    const std::size_t first = line.find_first_not_of(" \t");
-    if (first == std::string::npos || line[first] != '{') {
-        it.text = std::move(line);
-        return it;
-    }
-    const nlohmann::json in = nlohmann::json::parse(line, nullptr, false);
-    const std::string where = "stdin:" + std::to_string(lineno) + ": ";
-    if (in.is_discarded() || !in.is_object()) {
-        it.error = where + "invalid JSON object";
-        return it;
-    }
-    if (in.contains("id")) it.id = in["id"];
-    if (!in.contains("text") || !in["text"].is_string()) it.error = where + "expected a string field \"text\"";
-    else it.text = in["text"].get<std::string>();
-    return it;
-}
+    "and written as {\"id\", \"error\"}), 2 usage error.";
 
 /// Progress on an interactive stderr: lines, throughput and, when stdin is a
 /// regular file, the share of it consumed.
@@ -104,71 +84,31 @@ private:
 };
 
 int run(const std::vector<std::string>& argv) {
-    const cli::args a(argv, {"model", "threads", "chunk"}, {"explain", "no-progress"});
+    const cli::args a(argv, {"model", "threads", "chunk", "output", "format"}, {"explain", "no-progress"});
     if (!a.positional().empty()) throw cli::usage_error("unexpected argument '" + a.positional()[0] + "'");
+    const auto mode = cli::parse_output_mode(a.value("output").value_or("full"));
+    const auto format = cli::parse_output_format(a.value("format").value_or("jsonl"));
+    if (a.flag("explain") && (mode != cli::output_mode::full || format != cli::output_format::jsonl))
+        throw cli::usage_error("--explain needs --output full --format jsonl");
     const auto threads = static_cast<unsigned>(a.integer("threads", 1, 0, 1024));
     const auto chunk = static_cast<std::size_t>(a.integer("chunk", 1024, 1, 1 << 24));
     const auto clf = tiny_ticket::load_classifier(a.value("model").value_or("models/tiny_ticket-default-v4.json"));
+    const cli::prediction_writer writer(clf, mode, format);
     std::optional<tiny_ticket::explainer> explainer;
     if (a.flag("explain")) explainer.emplace(clf);
 
-    const bool interactive_out = isatty(STDOUT_FILENO) != 0;
     progress bar(!a.flag("no-progress") && isatty(STDERR_FILENO) != 0);
-    std::size_t lineno = 0, failures = 0;
-    auto write = [&](const item& it, const tiny_ticket::prediction* p) {
-        nlohmann::json out;
-        if (it.error) {
-            ++failures;
-            bar.clear();
-            std::cerr << "stream: " << *it.error << "\n";
-            out = {{"error", *it.error}};
-        } else {
-            out = cli::prediction_json(*p);
-            if (explainer) cli::add_explanations(out, explainer->explain(it.text));
-        }
-        if (!it.id.is_null()) out["id"] = it.id;
-        std::cout << cli::dump_line(out) << '\n';
-    };
-
-    std::string line;
-    if (threads == 1) {
-        auto ws = clf.make_workspace();
-        while (std::getline(std::cin, line)) {
-            const std::size_t bytes = line.size() + 1;
-            const item it = parse_line(std::move(line), ++lineno);
-            write(it, it.error ? nullptr : &clf.predict(it.text, ws));
-            if (interactive_out) std::cout.flush();
-            bar.add(1, bytes);
-        }
-    } else {
-        std::vector<item> items;
-        std::vector<std::string_view> texts;
-        std::vector<std::size_t> slot;  // items[i] -> index into the batch, for valid lines
-        for (bool more = true; more;) {
-            items.clear();
-            std::size_t bytes = 0;
-            while (items.size() < chunk && (more = static_cast<bool>(std::getline(std::cin, line)))) {
-                bytes += line.size() + 1;
-                items.push_back(parse_line(std::move(line), ++lineno));
-            }
-            texts.clear();
-            slot.assign(items.size(), 0);
-            for (std::size_t i = 0; i < items.size(); ++i)
-                if (!items[i].error) {
-                    slot[i] = texts.size();
-                    texts.emplace_back(items[i].text);
-                }
-            // predict_batch returns results in input order, identical to serial predict.
-            const auto predictions = clf.predict_batch(texts, threads);
-            for (std::size_t i = 0; i < items.size(); ++i)
-                write(items[i], items[i].error ? nullptr : &predictions[slot[i]]);
-            if (interactive_out) std::cout.flush();
-            bar.add(items.size(), bytes);
-        }
-    }
+    cli::bulk_options o;
+    o.threads = threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : threads;
+    o.chunk = chunk;
+    o.explainer = explainer ? &*explainer : nullptr;
+    o.program = "stream";
+    o.flush_each_chunk = isatty(STDOUT_FILENO) != 0;
+    o.progress = [&bar](std::size_t lines, std::size_t bytes) { bar.add(lines, bytes); };
+    o.before_errors = [&bar] { bar.clear(); };
+    const std::size_t failures = cli::run_bulk(clf, writer, o, STDIN_FILENO, stdout);
     bar.finish();
-    std::cout.flush();
-    if (!std::cout) {
+    if (std::ferror(stdout) || std::fflush(stdout) != 0) {
         std::cerr << "stream: write to stdout failed\n";
         return 1;
     }
@@ -178,6 +118,5 @@ int run(const std::vector<std::string>& argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::ios::sync_with_stdio(false);
     return cli::run_program("stream", usage, argc, argv, run);
 }

@@ -2,7 +2,7 @@
 #pragma once
 
 // Shared plumbing of the tiny-ticket command line: subcommand registry,
-// argument parsing with clear errors, and the JSON output contract.
+// argument parsing with clear errors.
 
 #include <cstdio>
 #include <cstdlib>
@@ -133,39 +133,8 @@ private:
     std::vector<std::string> positional_;
 };
 
-/// The public output contract of `predict`: for each head, keyed by its name,
-/// `{"label", "confidence", "scores": {label: probability}, "review"}`.
-/// A probability as JSON: float models print with float precision
-/// (0.9999598, not 0.9999598264694214) so output is not padded with noise.
-template <class T>
-double json_probability(T v) {
-    if constexpr (sizeof(T) <= sizeof(float)) {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.7g", static_cast<double>(v));
-        return std::strtod(buf, nullptr);
-    } else {
-        return static_cast<double>(v);
-    }
-}
-
-template <class T>
-nlohmann::json prediction_json(const tiny_ticket::basic_prediction<T>& p) {
-    nlohmann::json out = nlohmann::json::object();
-    for (const auto& h : p.heads) {
-        nlohmann::json scores = nlohmann::json::object();
-        for (std::size_t i = 0; i < h.scores.size(); ++i) scores[(*h.labels)[i]] = json_probability(h.scores[i]);
-        out[std::string(h.name)] = {{"label", std::string(h.label)},
-                                    {"confidence", json_probability(h.confidence)},
-                                    {"scores", scores},
-                                    {"review", h.review}};
-    }
-    return out;
-}
-
-/// Writes JSON as one line; invalid UTF-8 from the input is replaced, never fatal.
-inline std::string dump_line(const nlohmann::json& j) {
-    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
+// The prediction output contract (modes, formats, the JSON writer) lives in
+// output.hpp, shared by `predict`, the stream filter and the HTTP server.
 
 /// main() of a standalone example program: `--help` anywhere prints the usage
 /// and exits 0; usage errors exit 2 with the usage, anything else exits 1;

@@ -1,74 +1,77 @@
 // SPDX-License-Identifier: MIT
 // `tiny-ticket predict`: classify one text or a stream of JSONL / plain lines.
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <iostream>
 #include <optional>
 #include <string>
 
+#include "bulk.hpp"
 #include "cli.hpp"
-#include "explain_json.hpp"
+#include "output.hpp"
 
 namespace {
 
 int run_predict(const std::vector<std::string>& argv) {
-    const cli::args a(argv, {"model", "text"}, {"explain"});
+    const cli::args a(argv, {"model", "text", "output", "format", "threads", "chunk"}, {"explain"});
     if (!a.positional().empty()) throw cli::usage_error("unexpected argument '" + a.positional()[0] + "'");
+    const auto mode = cli::parse_output_mode(a.value("output").value_or("full"));
+    const auto format = cli::parse_output_format(a.value("format").value_or("jsonl"));
+    if (a.flag("explain") && (mode != cli::output_mode::full || format != cli::output_format::jsonl))
+        throw cli::usage_error("--explain needs --output full --format jsonl");
+    const auto threads = static_cast<unsigned>(a.integer("threads", 1, 0, 1024));
+    const auto chunk = static_cast<std::size_t>(a.integer("chunk", 1024, 1, 1 << 24));
     const auto clf = tiny_ticket::load_classifier(a.required("model"));
-    auto ws = clf.make_workspace();
+    const cli::prediction_writer writer(clf, mode, format);
     std::optional<tiny_ticket::explainer> explainer;
     if (a.flag("explain")) explainer.emplace(clf);
-    auto classify = [&](const std::string& text) {
-        nlohmann::json out = cli::prediction_json(clf.predict(text, ws));
-        if (explainer) cli::add_explanations(out, explainer->explain(text));
-        return out;
-    };
 
     if (auto text = a.value("text")) {
-        std::cout << cli::dump_line(classify(*text)) << "\n";
-        return 0;
+        auto ws = clf.make_workspace();
+        const auto& p = clf.predict(*text, ws);
+        std::string out;
+        writer.header(out);
+        std::optional<tiny_ticket::explanation> e;
+        if (explainer) e = explainer->explain(*text);
+        writer.write(out, cli::ticket_id{}, p, e ? &*e : nullptr);
+        std::fwrite(out.data(), 1, out.size(), stdout);
+        return std::fflush(stdout) == 0 ? 0 : 1;
     }
-    std::string line;
-    std::size_t lineno = 0, failures = 0;
-    while (std::getline(std::cin, line)) {
-        ++lineno;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        nlohmann::json out;
-        std::size_t first = line.find_first_not_of(" \t");
-        if (first != std::string::npos && line[first] == '{') {
-            nlohmann::json in = nlohmann::json::parse(line, nullptr, false);
-            const std::string where = "stdin:" + std::to_string(lineno) + ": ";
-            if (in.is_discarded() || !in.is_object()) {
-                out = {{"error", where + "invalid JSON object"}};
-            } else if (!in.contains("text") || !in["text"].is_string()) {
-                out = {{"error", where + "expected a string field \"text\""}};
-                if (in.contains("id")) out["id"] = in["id"];
-            } else {
-                out = classify(in["text"].get<std::string>());
-                if (in.contains("id")) out["id"] = in["id"];
-            }
-        } else {
-            out = classify(line);
-        }
-        if (out.contains("error")) {
-            ++failures;
-            std::cerr << "tiny-ticket predict: " << out["error"].get<std::string>() << "\n";
-        }
-        std::cout << cli::dump_line(out) << "\n";
-    }
-    std::cout.flush();
-    if (!std::cout) {
+
+    cli::bulk_options o;
+    o.threads = threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : threads;
+    o.chunk = chunk;
+    o.explainer = explainer ? &*explainer : nullptr;
+    o.program = "tiny-ticket predict";
+    o.flush_each_chunk = isatty(STDOUT_FILENO) != 0;
+    const std::size_t failures = cli::run_bulk(clf, writer, o, STDIN_FILENO, stdout);
+    if (std::ferror(stdout) || std::fflush(stdout) != 0) {
         std::cerr << "tiny-ticket predict: write to stdout failed\n";
         return 1;
     }
     return failures ? 1 : 0;
 }
 
-const cli::registrar reg("predict", "classify --text, or stdin lines (JSONL {\"id\",\"text\"} or plain text)",
-                         "tiny-ticket predict --model PATH [--text TEXT] [--explain]\n"
-                         "  Without --text, reads stdin: one ticket per line, JSON objects with \"text\" (and\n"
-                         "  optional \"id\") or plain text; writes one JSON object per input line.\n"
-                         "  --explain adds to each head an \"explain\" object: the features that pushed its\n"
-                         "  label up (\"positive\") or down (\"negative\") the most, in logit units.",
-                         run_predict);
+const cli::registrar reg(
+    "predict", "classify --text, or stdin lines (JSONL {\"id\",\"text\"} or plain text)",
+    "tiny-ticket predict --model PATH [--text TEXT] [--output full|compact|labels] [--format jsonl|tsv|csv]\n"
+    "                    [--threads N] [--chunk LINES] [--explain]\n"
+    "  Without --text, reads stdin: one ticket per line, JSON objects with \"text\" (and\n"
+    "  optional \"id\", copied to the output) or plain text (its line number becomes the id);\n"
+    "  writes one line per input line, in input order, \"id\" first.\n"
+    "  --output   full (default): per head label, confidence, review and every label's score;\n"
+    "             compact: per head label, confidence and review; labels: per head its label\n"
+    "  --format   jsonl (default); tsv or csv: a header line, then id and one column per head\n"
+    "             (compact adds <head>.confidence and <head>.review; full needs jsonl)\n"
+    "  --threads  threads reading, classifying and writing chunks of lines, output order kept;\n"
+    "             0 = one per core (default 1)\n"
+    "  --chunk    most lines per chunk (default 1024)\n"
+    "  --explain  adds to each head an \"explain\" object: the features that pushed its\n"
+    "             label up (\"positive\") or down (\"negative\") the most, in logit units.\n"
+    "  A line that cannot be read becomes {\"id\", \"error\"} in place, is reported on stderr,\n"
+    "  and makes the exit status 1.",
+    run_predict);
 
 }  // namespace

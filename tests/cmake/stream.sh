@@ -52,8 +52,38 @@ run() {  # NAME ARGS...
 }
 run "line by line"
 run "2 threads, chunks of 7" --threads 2 --chunk 7
-run "all cores, one chunk" --threads 0
+run "all cores" --threads 0
 run "chunk of 1" --threads 2 --chunk 1
+run "4 threads, chunks of 3" --threads 4 --chunk 3
+
+# Every output mode and format: the same bytes as predict, whatever the threads.
+for output in full compact labels; do
+    for format in jsonl tsv csv; do
+        [[ $output == full && $format != jsonl ]] && continue
+        "$cli" predict --model "$model" --output $output --format $format <"$tmp/in" >"$tmp/expected" 2>/dev/null
+        want=$?
+        run "--output $output --format $format" --output $output --format $format
+        run "--output $output --format $format, 2 threads" --output $output --format $format --threads 2 --chunk 5
+    done
+done
+# The contract itself (field by field) is tests/cli/predict.sh's; here the shapes.
+"$stream" --model "$model" --output labels --format tsv <"$tmp/in" >"$tmp/out" 2>/dev/null
+[[ $(head -n 1 "$tmp/out" | cut -f 1) == id ]] || fail "tsv: no header line starting with id"
+[[ $(wc -l <"$tmp/out") == $(($(wc -l <"$tmp/in") + 1)) ]] || fail "tsv: expected one line per input line plus the header"
+[[ $(sed -n 3p "$tmp/out" | cut -f 1) == 2 ]] || fail "tsv: a plain-text line's id is its line number"
+"$stream" --model "$model" --output labels <"$tmp/in" >"$tmp/out" 2>/dev/null
+head -n 1 "$tmp/out" | grep -q '^{"id":1,' || fail "jsonl: id is not first: $(head -n 1 "$tmp/out")"
+sed -n 2p "$tmp/out" | grep -q '^{"id":2,' || fail "jsonl: plain text line 2 lacks id 2: $(sed -n 2p "$tmp/out")"
+
+# Input arriving in pieces (a slow pipe): nothing waits for a full chunk.
+{
+    printf '%s\n' '{"id":1,"text":"refund please"}'
+    sleep 2
+    printf '%s\n' '{"id":2,"text":"where is my order"}'
+} | "$stream" --model "$model" --threads 2 >"$tmp/out" 2>"$tmp/err" &
+slow=$!
+wait $slow || fail "slow input: non-zero exit"
+[[ $(wc -l <"$tmp/out") == 2 ]] || fail "slow input: expected 2 lines, got $(wc -l <"$tmp/out")"
 
 # Clean input exits 0; --explain matches predict --explain.
 head -n 3 "$tmp/in" >"$tmp/clean"
@@ -63,8 +93,10 @@ cmp -s "$tmp/out" "$tmp/expected" || fail "--explain output differs from tiny-ti
 [[ -s $tmp/err ]] && fail "clean input: unexpected stderr: $(head -c 300 "$tmp/err")"
 
 # Usage errors exit 2.
-"$stream" --model "$model" --threads nope </dev/null >/dev/null 2>&1
-[[ $? == 2 ]] || fail "bad --threads: expected exit status 2"
+for bad in "--threads nope" "--output brief" "--format xml" "--output full --format csv" "--output compact --explain"; do
+    "$stream" --model "$model" $bad </dev/null >/dev/null 2>&1
+    [[ $? == 2 ]] || fail "$bad: expected exit status 2"
+done
 
 if ((failures)); then
     echo "$failures check(s) failed" >&2
