@@ -4,6 +4,7 @@
 
 #include <nanobind/nanobind.h>
 #include <nanobind/ndarray.h>
+#include <nanobind/stl/filesystem.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
@@ -448,13 +449,13 @@ NB_MODULE(_core, m) {
         .def_prop_ro("training", [](const py_classifier& c) { return c.training.is_valid() ? c.training : nb::none(); },
                      "The trainer's report (epochs, validation metrics, data warnings) for a\n"
                      "model trained in this process by tiny_ticket.train(); None otherwise.")
-        .def("predict", &py_classifier::predict, "text"_a.none(),
-             "predict(text: str) -> dict\n\n"
+        .def("predict", &py_classifier::predict, "text"_a.none(), nb::sig("def predict(self, text: str) -> dict[str, dict[str, typing.Any]]"),
              "Classifies one ticket. Returns {head: {\"label\", \"confidence\", \"margin\",\n"
              "\"review\", \"scores\": {label: probability}}} for every head.\n"
              "Raises TypeError when `text` is not a str. About 2 us plus the dict.")
         .def("predict_batch", &py_classifier::predict_batch, "texts"_a, "threads"_a = 0u, "as_arrays"_a = false,
-             "predict_batch(texts, threads=0, as_arrays=False)\n\n"
+             nb::sig("def predict_batch(self, texts: collections.abc.Iterable[str], threads: int = 0, as_arrays: bool = False) "
+                     "-> list[dict[str, dict[str, typing.Any]]] | dict[str, dict[str, numpy.ndarray]]"),
              "Classifies a sequence of str (list, tuple, pandas Series, ...) on up to\n"
              "`threads` threads (0: one per core), with the GIL released, so other\n"
              "Python threads keep running. Results equal predict() on each text, in\n"
@@ -465,29 +466,29 @@ NB_MODULE(_core, m) {
              "labels in `Classifier.labels[head]` order; the fast path for big batches.\n"
              "Raises TypeError naming the index of the first non-str item.")
         .def("explain", &py_classifier::explain, "text"_a.none(), "top_n"_a = 5,
-             "explain(text: str, top_n=5) -> list[dict]\n\n"
+             nb::sig("def explain(self, text: str, top_n: int = 5) -> list[dict[str, typing.Any]]"),
              "Why each head chose its label: per head {\"head\", \"label\", \"label_index\",\n"
              "\"score\", \"bias\", \"positive\": [...], \"negative\": [...]} where each\n"
              "attribution is {\"name\", \"kind\" (token|keyword|bigram|char_ngram), \"value\",\n"
              "\"bow\", \"embedding\", \"char_ngrams\"} in logit units, strongest first.\n"
              "top_n=0 lists every feature (then bias + all values == score).\n"
              "Raises ArgumentError for an int8 model.")
-        .def("save", [](const py_classifier& c, const std::string& path) {
+        .def("save", [](const py_classifier& c, const std::filesystem::path& path) {
                  nb::gil_scoped_release unlocked;
                  tt::save_model(c.clf().model(), path);
              }, "path"_a,
-             "save(path)\n\nWrites the model as a JSON artifact (atomically: a temporary file\n"
+             "Writes the model as a JSON artifact (atomically: a temporary file\n"
              "renamed over `path`). Loads with tiny_ticket.load() or the C++ library.\n"
              "Raises ArtifactError (code 'io') when the file cannot be written.")
         .def("dumps", [](const py_classifier& c) { return tt::save_model_to_string(c.clf().model()); },
-             "dumps() -> str\n\nThe model's JSON artifact as a string (what save() writes).")
+             "The model's JSON artifact as a string (what save() writes).")
         .def("evaluate", [](const py_classifier& c, nb::handle rows, const std::string& text, nb::object heads,
                             unsigned threads) {
                  using columns_t = std::optional<std::vector<std::pair<std::string, std::string>>>;
                  nb::object r = nb::module_::import_("tiny_ticket._rows").attr("rows_arg")(rows, text, heads, "rows");
                  return evaluate(c, nb::cast<std::string>(r[0]), "rows", text, nb::cast<columns_t>(r[1]), threads);
              }, "rows"_a, "text"_a = "text", "heads"_a.none() = nb::none(), "threads"_a = 1u,
-             "evaluate(rows, text=\"text\", heads=None, threads=1) -> dict\n\n"
+             nb::sig("def evaluate(self, rows: typing.Any, text: str = 'text', heads: collections.abc.Sequence[str] | dict[str, str] | None = None, threads: int = 1) -> dict[str, typing.Any]"),
              "Scores the model on labelled rows (a pandas DataFrame or an iterable of\n"
              "dicts; `heads`: the label columns, or {column: head}; default every\n"
              "column but `text` and `id`), as `tiny-ticket eval` does. Returns\n"
@@ -510,7 +511,7 @@ NB_MODULE(_core, m) {
             return r + "]>";
         });
 
-    m.def("load", [](const std::string& path) {
+    m.def("load", [](const std::filesystem::path& path) {
               std::optional<tt::classifier> c;
               {
                   nb::gil_scoped_release unlocked;
@@ -518,13 +519,13 @@ NB_MODULE(_core, m) {
               }
               return py_classifier(std::move(*c));
           }, "path"_a,
-          "load(path) -> Classifier\n\nLoads a JSON artifact (native tiny_ticket or a tickets-inf export).\n"
+          "Loads a JSON artifact (native tiny_ticket or a tickets-inf export).\n"
           "Raises ArtifactError with the file and JSON path of the first problem\n"
           "(`.code`: 'io' for a missing file, 'parse', 'shape', 'version', ...).");
     m.def("loads", [](const std::string& json_text) {
               return py_classifier(tt::load_classifier_from_string(json_text));
           }, "json_text"_a,
-          "loads(json_text) -> Classifier\n\nLoads an artifact from a JSON string. Raises ArtifactError.");
+          "Loads an artifact from a JSON string. Raises ArtifactError.");
     m.def("_train_jsonl", &train, "jsonl"_a, "name"_a, "config_json"_a.none(), "config_path"_a.none(),
           "text"_a.none(), "columns"_a.none(), "seed"_a.none(), "threads"_a.none(), "progress"_a.none());
 }

@@ -137,3 +137,26 @@ def test_pickle_round_trip(clf):
     c2 = pickle.loads(pickle.dumps(clf))
     t = "where is my parcel? tracking says delivered"
     assert c2.predict(t) == clf.predict(t)
+
+
+def test_path_objects(tmp_path, clf):
+    clf.save(tmp_path / "m.json")
+    assert tiny_ticket.load(tmp_path / "m.json").labels == clf.labels
+
+
+def test_stubs_match_the_module():
+    # The hand-written stubs must name what the module has (and ship with it).
+    import ast
+    from pathlib import Path
+
+    pkg = Path(tiny_ticket.__file__).parent
+    assert (pkg / "py.typed").exists()
+    tree = ast.parse((pkg / "_core.pyi").read_text())
+    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Classifier")
+    methods = {n.name for n in cls.body if isinstance(n, ast.FunctionDef)}
+    assert methods and all(hasattr(tiny_ticket.Classifier, m) for m in methods), methods
+    funcs = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+    assert all(hasattr(tiny_ticket._core, f) for f in funcs)
+    public = {m for m in dir(tiny_ticket.Classifier) if not m.startswith("_")}
+    assert public <= methods, public - methods
+    assert tiny_ticket.Classifier.predict.__doc__ and tiny_ticket.train.__doc__

@@ -22,7 +22,13 @@ import json
 import os
 from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
-from . import _core
+try:
+    from . import _core
+except ImportError as e:  # the source folder python/tiny_ticket has no compiled _core
+    raise ImportError(
+        f"tiny_ticket: the compiled module tiny_ticket._core is missing beside {__file__}; "
+        "install with `pip install ./python` and import from outside the python/ folder"
+    ) from e
 from ._core import Classifier, load, loads
 from ._errors import ArgumentError, ArtifactError, DataError, Error
 from ._rows import rows_arg

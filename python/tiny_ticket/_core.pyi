@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
 # Type stubs of the C++ extension tiny_ticket._core (nanobind).
+import os
 from typing import Any, Callable, Dict, Iterable, List, Literal, Optional, Sequence, Tuple, TypedDict, Union, overload
 
 import numpy as np
@@ -69,7 +70,7 @@ class Classifier:
     def predict_batch(self, texts: Iterable[str], threads: int, as_arrays: Literal[True]) -> Dict[str, HeadArrays]: ...
     def explain(self, text: str, top_n: int = 5) -> List[HeadExplanation]:
         """Per head, the features that raised and lowered the chosen label's score."""
-    def save(self, path: str) -> None:
+    def save(self, path: Union[str, os.PathLike[str]]) -> None:
         """Writes the model as a JSON artifact (atomically)."""
     def dumps(self) -> str:
         """The model's JSON artifact as a string."""
@@ -84,7 +85,7 @@ class Classifier:
     def __getstate__(self) -> str: ...
     def __setstate__(self, state: str) -> None: ...
 
-def load(path: str) -> Classifier:
+def load(path: Union[str, os.PathLike[str]]) -> Classifier:
     """Loads a JSON artifact. Raises ArtifactError."""
 
 def loads(json_text: str) -> Classifier:
