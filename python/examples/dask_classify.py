@@ -6,8 +6,8 @@
 
 Each input file is one partition of ``{"id", "text", ...}`` lines. Every
 partition goes through ``Classifier.predict_batch(..., as_arrays=True)``
-(C++ with the GIL released); the model is loaded once per worker process and
-kept on the worker, not shipped with every task.
+(C++ with the GIL released); ``tiny_ticket.cached_load`` loads the model once
+per worker process, so tasks carry a path, not the model.
 
 ``--make-archive N`` first writes an archive of N tickets (the project's
 evaluation tickets, repeated) to measure throughput:
@@ -22,45 +22,19 @@ import argparse
 import glob
 import json
 import os
-import threading
 import time
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import List, Optional, Sequence
 
 import pandas as pd
 
 import tiny_ticket
 
-# Per-process cache for runs without a distributed worker (the local
-# scheduler, or one plain process); a distributed worker keeps its own below.
-_LOCAL_MODELS: Dict[str, tiny_ticket.Classifier] = {}
-_LOCK = threading.Lock()
-
-
-def classifier_for(model_path: str) -> tiny_ticket.Classifier:
-    """The worker's classifier for `model_path`, loaded on the worker's first task.
-
-    Stored on the dask Worker object: a module-level cache would be pickled
-    along with this function when it is defined in ``__main__`` and so start
-    empty in every task.
-    """
-    try:
-        from distributed import get_worker
-
-        holder = get_worker()
-    except (ImportError, ValueError):
-        holder = None
-    with _LOCK:
-        cache = _LOCAL_MODELS if holder is None else holder.__dict__.setdefault("_tiny_ticket_models", {})
-        clf = cache.get(model_path)
-        if clf is None:
-            clf = cache[model_path] = tiny_ticket.load(model_path)
-        return clf
-
-
 def classify_frame(df: pd.DataFrame, model_path: str, threads: int = 1) -> pd.DataFrame:
     """One partition: ids plus, per head, the label and its confidence."""
-    clf = classifier_for(model_path)
+    # Loaded on the worker process's first task, then reused: the task ships
+    # a path, never the model.
+    clf = tiny_ticket.cached_load(model_path)
     out = pd.DataFrame({"id": df["id"].to_numpy()})
     if len(df) == 0:
         for head in clf.heads:
@@ -165,9 +139,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             t0 = time.perf_counter()
             result = classify_archive(paths, a.model, client, a.threads)
             secs = time.perf_counter() - t0
-            loads = client.run(lambda dask_worker: len(getattr(dask_worker, "_tiny_ticket_models", {})))
+            loads = client.run(lambda: len(tiny_ticket._cache))
         print(f"dask, {workers} worker(s): {len(result)} tickets in {secs:.2f} s = {len(result) / secs:,.0f} tickets/s"
-              f" (models loaded per worker: {sorted(loads.values())})")
+              f" (models loaded per worker process: {sorted(loads.values())})")
         if a.check:
             pd.testing.assert_frame_equal(result, reference)
             print("  same labels and confidences as one process")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
 try:
@@ -41,6 +42,7 @@ __all__ = [
     "Classifier",
     "load",
     "loads",
+    "cached_load",
     "train",
     "Error",
     "ArtifactError",
@@ -104,3 +106,31 @@ def train(
     return _core._train_jsonl(
         jsonl, "rows", config_json, config_path, text, columns, seed, threads, progress
     )
+
+
+_cache: "dict[tuple, Classifier]" = {}
+_cache_lock = threading.Lock()
+
+
+def cached_load(path: Union[str, "os.PathLike[str]"]) -> Classifier:
+    """Loads `path` once per process and returns the same Classifier afterwards.
+
+    For workers of Dask, multiprocessing or a web server: call it inside the
+    task and each worker process loads the model on its first task only. A
+    file replaced on disk (new size or modification time) is loaded again.
+    Thread-safe (the Classifier itself is immutable and thread-safe).
+    """
+    full = os.path.abspath(os.fspath(path))
+    try:
+        st = os.stat(full)
+        key = (full, st.st_mtime_ns, st.st_size)
+    except OSError:
+        key = (full, None, None)  # load() raises the ArtifactError naming the file
+    with _cache_lock:
+        clf = _cache.get(key)
+        if clf is None:
+            clf = load(full)
+            for old in [k for k in _cache if k[0] == full]:
+                del _cache[old]
+            _cache[key] = clf
+        return clf
