@@ -108,6 +108,12 @@ struct name_cache {
     nb::str k_label{"label"}, k_confidence{"confidence"}, k_margin{"margin"}, k_review{"review"}, k_scores{"scores"};
 };
 
+// d[key] = value, taking over the new reference `value`.
+inline void set(nb::dict& d, const nb::handle key, PyObject* value) {
+    nb::object v = nb::steal(value);
+    if (!v.is_valid() || PyDict_SetItem(d.ptr(), key.ptr(), v.ptr()) != 0) throw nb::python_error();
+}
+
 class py_classifier {
 public:
     explicit py_classifier(tt::classifier c) : clf_(std::make_shared<const tt::classifier>(std::move(c))) {
@@ -123,22 +129,25 @@ public:
 
     const tt::classifier& clf() const { return *clf_; }
 
+    // Straight PyDict/PyFloat calls: the result dicts are most of the cost of
+    // predict() from Python (one float object per label), so no generic
+    // item assignment here.
     nb::dict head_dict(const tt::head_prediction<float>& hp, std::size_t h) const {
         const name_cache& nc = *names_;
         nb::dict scores;
-        for (std::size_t i = 0; i < hp.scores.size(); ++i) scores[nc.labels[h][i]] = static_cast<double>(hp.scores[i]);
+        for (std::size_t i = 0; i < hp.scores.size(); ++i) set(scores, nc.labels[h][i], PyFloat_FromDouble(hp.scores[i]));
         nb::dict d;
-        d[nc.k_label] = nc.labels[h][hp.label_index];
-        d[nc.k_confidence] = static_cast<double>(hp.confidence);
-        d[nc.k_margin] = static_cast<double>(hp.margin);
-        d[nc.k_review] = hp.review;
-        d[nc.k_scores] = std::move(scores);
+        set(d, nc.k_label, nc.labels[h][hp.label_index].inc_ref().ptr());
+        set(d, nc.k_confidence, PyFloat_FromDouble(hp.confidence));
+        set(d, nc.k_margin, PyFloat_FromDouble(hp.margin));
+        set(d, nc.k_review, PyBool_FromLong(hp.review));
+        set(d, nc.k_scores, scores.release().ptr());
         return d;
     }
 
     nb::dict prediction_dict(const tt::prediction& p) const {
         nb::dict out;
-        for (std::size_t h = 0; h < p.heads.size(); ++h) out[names_->heads[h]] = head_dict(p.heads[h], h);
+        for (std::size_t h = 0; h < p.heads.size(); ++h) set(out, names_->heads[h], head_dict(p.heads[h], h).release().ptr());
         return out;
     }
 
