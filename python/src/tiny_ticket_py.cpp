@@ -380,25 +380,27 @@ py_classifier train(const std::string& jsonl, const std::string& name, const std
     if (seed) s.train.seed = *seed;
     if (threads) s.train.threads = *threads;
 
-    tr::progress_fn fn;
+    // Runs after every epoch on this thread: calls `progress`, and checks for
+    // Ctrl-C even without one. A Python exception stops the training (the
+    // trainer lets a progress exception through); it crosses the C++ frames
+    // as a plain marker and is re-raised here once the GIL is held again.
+    struct stopped {};
     std::exception_ptr callback_error;
-    if (!progress.is_none())
-        fn = [&](const tr::epoch_report& e) {
-            if (callback_error) return;
-            nb::gil_scoped_acquire locked;
-            try {
-                progress(epoch_dict(e));
-            } catch (...) {
-                // Kept and rethrown after training: unwinding through the
-                // trainer's worker threads is not something to rely on.
-                callback_error = std::current_exception();
-            }
-        };
+    tr::progress_fn fn = [&](const tr::epoch_report& e) {
+        nb::gil_scoped_acquire locked;
+        try {
+            if (PyErr_CheckSignals() != 0) throw nb::python_error();
+            if (!progress.is_none()) progress(epoch_dict(e));
+        } catch (...) {
+            callback_error = std::current_exception();
+            throw stopped{};
+        }
+    };
 
     tr::dataset data;
     tr::train_result<float> res;
     std::optional<tt::classifier> clf;
-    {
+    try {
         nb::gil_scoped_release unlocked;
         data = read_rows(jsonl, name, s.read);
         if (!s.corrections.empty()) {
@@ -409,8 +411,9 @@ py_classifier train(const std::string& jsonl, const std::string& name, const std
         }
         res = tr::train_model<float>(data, s.train, fn);
         clf.emplace(std::move(res.model));
+    } catch (const stopped&) {
+        std::rethrow_exception(callback_error);
     }
-    if (callback_error) std::rethrow_exception(callback_error);
 
     py_classifier out(std::move(*clf));
     nb::dict report;

@@ -80,3 +80,15 @@ def test_head_mapping_and_config_file(train_rows, tmp_path):
     rows = [{"body": r["text"], "team": r["department"]} for r in train_rows[:300]]
     clf = tiny_ticket.train(rows, text="body", heads={"team": "department"}, config=str(cfg))
     assert clf.heads == ["department"]
+
+
+def test_progress_exception_stops_training(train_rows):
+    calls = []
+
+    def boom(epoch):
+        calls.append(epoch)
+        raise RuntimeError("stop at epoch %d" % epoch["epoch"])
+
+    with pytest.raises(RuntimeError, match="stop at epoch 1"):
+        tiny_ticket.train(train_rows[:200], heads=["intent"], config=SMALL_CONFIG, progress=boom)
+    assert len(calls) == 1  # stopped there, not after the last epoch

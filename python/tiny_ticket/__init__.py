@@ -80,6 +80,8 @@ def train(
             Results do not depend on it.
         progress: called after every epoch with a dict (epoch, train_loss,
             valid_mean_macro_f1, valid_accuracy, seconds, best, member, refit).
+            An exception raised there stops the training and propagates;
+            Ctrl-C stops it at the next epoch.
 
     Returns:
         The trained Classifier; ``clf.training`` holds the trainer's report.
