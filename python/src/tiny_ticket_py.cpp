@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -303,6 +304,14 @@ nb::list warnings_list(const std::vector<tr::data_warning>& w) {
 
 nb::object json_loads(const std::string& s) { return nb::module_::import_("json").attr("loads")(s); }
 
+// train::to_json returned the JSON text and now returns an nlohmann::json;
+// the binding takes either, so it builds on both sides of that change.
+template <class J>
+std::string json_text(const J& j) {
+    if constexpr (std::is_same_v<std::decay_t<J>, std::string>) return j;
+    else return j.dump();
+}
+
 tr::dataset read_rows(const std::string& jsonl, const std::string& name, const tr::read_options& opt) {
     tr::read_options o = opt;
     o.format = tr::data_format::jsonl;  // a file format option has no meaning for in-memory rows
@@ -329,7 +338,7 @@ nb::dict evaluate(const py_classifier& self, const std::string& jsonl, const std
         data = read_rows(jsonl, name, opt);
         r = tr::evaluate(self.clf(), data.rows, threads);
     }
-    nb::dict out = nb::cast<nb::dict>(json_loads(tr::to_json(r.metrics)));
+    nb::dict out = nb::cast<nb::dict>(json_loads(json_text(tr::to_json(r.metrics))));
     nb::dict review;
     review["rows"] = r.review.rows;
     review["flagged"] = r.review.flagged;
@@ -424,7 +433,7 @@ py_classifier train(const std::string& jsonl, const std::string& name, const std
     nb::list epochs;
     for (const auto& e : res.epochs) epochs.append(epoch_dict(e));
     report["epochs"] = std::move(epochs);
-    report["validation"] = res.validation_examples ? json_loads(tr::to_json(res.validation)) : nb::none();
+    report["validation"] = res.validation_examples ? json_loads(json_text(tr::to_json(res.validation))) : nb::none();
     nb::list w = warnings_list(data.warnings);
     for (auto x : warnings_list(res.warnings)) w.append(x);
     report["warnings"] = std::move(w);
