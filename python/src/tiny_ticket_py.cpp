@@ -47,11 +47,11 @@ void raise_tiny_ticket_error(const tt::error& e) {
     const char* cls = "Error";
     if (dynamic_cast<const tt::artifact_error*>(&e)) cls = "ArtifactError";
     else if (dynamic_cast<const tt::data_error*>(&e)) cls = "DataError";
-    else if (e.code() == tt::errc::argument) cls = "ArgumentError";
     else if (e.code() == tt::errc::data) cls = "DataError";
-    else if (e.code() == tt::errc::io) cls = "DataError";
-    // A config that is not JSON at all is the caller's argument, not an artifact.
-    else if (e.code() == tt::errc::parse && e.where().compare(0, 6, "config") == 0) cls = "ArgumentError";
+    // The rest of the base type comes from what the caller passed: a bad
+    // argument, or a training configuration that is unreadable or not JSON.
+    else if (e.code() == tt::errc::argument || e.code() == tt::errc::io || e.code() == tt::errc::parse)
+        cls = "ArgumentError";
     nb::object exc = errors.attr(cls)(e.what(), tt::to_string(e.code()), e.where(), e.message());
     PyErr_SetObject(errors.attr(cls).ptr(), exc.ptr());
 }

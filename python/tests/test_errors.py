@@ -102,3 +102,15 @@ def test_errors_pickle():
     e = tiny_ticket.DataError("[tiny_ticket.data] rows:3: bad", "data", "rows:3", "bad")
     e2 = pickle.loads(pickle.dumps(e))
     assert type(e2) is tiny_ticket.DataError and e2.where == "rows:3" and e2.code == "data"
+
+
+def test_config_file_problems_are_argument_errors(tmp_path):
+    rows = [{"text": "hi", "intent": "praise"}]
+    with pytest.raises(tiny_ticket.ArgumentError) as e:
+        tiny_ticket.train(rows, config=str(tmp_path / "missing.json"))
+    assert e.value.code == "io"
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    with pytest.raises(tiny_ticket.ArgumentError) as e:
+        tiny_ticket.train(rows, config=str(bad))
+    assert e.value.code == "parse" and str(bad) in str(e.value)
