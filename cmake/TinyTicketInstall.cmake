@@ -14,6 +14,9 @@ set(TINY_TICKET_INSTALL_MODELDIR ${CMAKE_INSTALL_DATADIR}/tiny_ticket/models)
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/tiny_ticket DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS tiny_ticket EXPORT tiny_ticket_targets)
+# The float library compiled once (libtiny_ticket.a): link tiny_ticket::compiled
+# for faster builds of files that include <tiny_ticket/tiny_ticket.hpp>.
+install(TARGETS tiny_ticket_compiled EXPORT tiny_ticket_targets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 if(TINY_TICKET_INSTALL_TRAIN)
   if(NOT TARGET tiny_ticket_train)
     message(FATAL_ERROR "TINY_TICKET_INSTALL_TRAIN is ON but ${PROJECT_SOURCE_DIR}/train/include is missing")

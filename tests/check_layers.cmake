@@ -26,7 +26,8 @@ set(layer_rules
   "7:^(artifact|load_options)\\.hpp$"
   "7:^compat/"
   "7:^detail/json_reader\\.hpp$"
-  "8:^tiny_ticket\\.hpp$"
+  "8:^(tiny_ticket|compiled)\\.hpp$"
+  "8:^c/"
   "8:^train/"
   "8:^synth/")
 

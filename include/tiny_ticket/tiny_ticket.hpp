@@ -28,3 +28,9 @@
 #include "text/lexicon.hpp"
 #include "text/normalizer.hpp"
 #include "version.hpp"
+
+// Linking tiny_ticket::compiled defines TINY_TICKET_COMPILED: the float
+// instantiations then come from that library instead of every includer.
+#ifdef TINY_TICKET_COMPILED
+#include "compiled.hpp"
+#endif
