@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+
+package tinyticket
+
+import (
+	"os"
+	"sync"
+	"testing"
+)
+
+// Per-ticket cost of the Go package on golden.jsonl's texts (the reference
+// system's 3,154 tickets), for the shipped model and the reference artifact.
+// go/bench.sh runs these beside the C++ program bench/capi/bench_capi.cpp on
+// the same texts and prints the ratios. ns/op is per ticket for the Predict
+// benchmarks; the batch ones report ns/ticket.
+
+func benchTexts(b *testing.B) []string {
+	if _, err := os.Stat(goldenTexts()); err != nil {
+		b.Skipf("golden texts %s absent", goldenTexts())
+	}
+	return readTexts(b, goldenTexts())
+}
+
+func benchModels(b *testing.B, run func(b *testing.B, c *Classifier, texts []string)) {
+	texts := benchTexts(b)
+	for _, m := range []struct{ name, path string }{{"shipped", shippedModel()}, {"reference", referenceModel()}} {
+		b.Run(m.name, func(b *testing.B) {
+			c := loadOrSkip(b, m.path)
+			run(b, c, texts)
+		})
+	}
+}
+
+var sink float32
+
+// BenchmarkPredict: Predict (the C library's per-thread workspace), one
+// goroutine and all of GOMAXPROCS.
+func BenchmarkPredict(b *testing.B) {
+	benchModels(b, func(b *testing.B, c *Classifier, texts []string) {
+		b.Run("serial", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				p, _ := c.Predict(texts[i%len(texts)])
+				sink = p.Heads[0].Confidence
+			}
+		})
+		b.Run("parallel", func(b *testing.B) {
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				i := 0
+				for pb.Next() {
+					p, _ := c.Predict(texts[i%len(texts)])
+					sink = p.Heads[0].Confidence
+					i++
+				}
+			})
+		})
+	})
+}
+
+// BenchmarkWorkspace compares where the C workspace comes from: the C
+// library's per-thread one (what Predict does), a sync.Pool of C workspaces,
+// and a new one per call.
+func BenchmarkWorkspace(b *testing.B) {
+	benchModels(b, func(b *testing.B, c *Classifier, texts []string) {
+		b.Run("thread_local", func(b *testing.B) {
+			b.RunParallel(func(pb *testing.PB) {
+				i := 0
+				for pb.Next() {
+					p, _ := c.predictWith(texts[i%len(texts)], nil)
+					sink = p.Heads[0].Confidence
+					i++
+				}
+			})
+		})
+		b.Run("sync_pool", func(b *testing.B) {
+			pool := sync.Pool{New: func() any { w, _ := c.newWorkspace(); return w }}
+			b.RunParallel(func(pb *testing.PB) {
+				i := 0
+				for pb.Next() {
+					w := pool.Get().(*workspace)
+					p, _ := c.predictWith(texts[i%len(texts)], w)
+					pool.Put(w)
+					sink = p.Heads[0].Confidence
+					i++
+				}
+			})
+		})
+		b.Run("per_call", func(b *testing.B) {
+			b.RunParallel(func(pb *testing.PB) {
+				i := 0
+				for pb.Next() {
+					w, _ := c.newWorkspace()
+					p, _ := c.predictWith(texts[i%len(texts)], w)
+					w.free()
+					sink = p.Heads[0].Confidence
+					i++
+				}
+			})
+		})
+	})
+}
+
+// BenchmarkPredictBatch: one op is one PredictBatch over every text.
+func BenchmarkPredictBatch(b *testing.B) {
+	benchModels(b, func(b *testing.B, c *Classifier, texts []string) {
+		for _, threads := range []int{1, 2} {
+			b.Run("threads="+string(rune('0'+threads)), func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					ps, _ := c.PredictBatch(texts, threads)
+					sink = ps[0].Heads[0].Confidence
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(texts)), "ns/ticket")
+			})
+		}
+	})
+}
+
+// BenchmarkCgoNoop: the cost of one cgo crossing (tt_noop), the floor under
+// every Predict.
+func BenchmarkCgoNoop(b *testing.B) {
+	n := 0
+	for i := 0; i < b.N; i++ {
+		n += cgoNoop()
+	}
+	sink = float32(n)
+}
