@@ -34,7 +34,7 @@ func benchModels(b *testing.B, run func(b *testing.B, c *Classifier, texts []str
 var sink float32
 
 // BenchmarkPredict: Predict (the C library's per-thread workspace), one
-// goroutine and all of GOMAXPROCS.
+// goroutine and all of GOMAXPROCS; "into" is PredictInto, allocation-free.
 func BenchmarkPredict(b *testing.B) {
 	benchModels(b, func(b *testing.B, c *Classifier, texts []string) {
 		b.Run("serial", func(b *testing.B) {
@@ -43,6 +43,14 @@ func BenchmarkPredict(b *testing.B) {
 				p, _ := c.Predict(texts[i%len(texts)])
 				sink = p.Heads[0].Confidence
 			}
+		})
+		b.Run("into", func(b *testing.B) {
+			b.ReportAllocs()
+			var p Prediction
+			for i := 0; i < b.N; i++ {
+				c.PredictInto(texts[i%len(texts)], &p)
+			}
+			sink = p.Heads[0].Confidence
 		})
 		b.Run("parallel", func(b *testing.B) {
 			b.ReportAllocs()

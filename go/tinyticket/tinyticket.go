@@ -109,6 +109,7 @@ type HeadPrediction struct {
 // order. It owns its memory: it stays valid after the Classifier is closed.
 type Prediction struct {
 	Heads []HeadPrediction
+	buf   []float32 // backs the Scores slices; reused by PredictInto
 }
 
 // Head returns the answer of the head named name.
@@ -251,29 +252,51 @@ func (c *Classifier) Predict(text string) (Prediction, error) {
 	if c.ptr == nil {
 		return Prediction{}, ErrClosed
 	}
-	return c.predict(text, nil)
+	var p Prediction
+	if err := c.predict(text, nil, &p); err != nil {
+		return Prediction{}, err
+	}
+	return p, nil
+}
+
+// PredictInto is Predict writing into p, reusing its memory: once p has
+// held a prediction of this classifier, a call allocates nothing. p's
+// previous contents, including its Scores slices, are overwritten, so use it
+// for hot loops that do not keep predictions. On error p's contents are
+// unspecified.
+func (c *Classifier) PredictInto(text string, p *Prediction) error {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.ptr == nil {
+		return ErrClosed
+	}
+	return c.predict(text, nil, p)
 }
 
 // predict runs with c.mu held. ws nil: the C library's per-OS-thread
 // workspace (a cgo call never changes threads, so one call uses it at a time).
-func (c *Classifier) predict(text string, ws *C.tt_workspace) (Prediction, error) {
+func (c *Classifier) predict(text string, ws *C.tt_workspace, p *Prediction) error {
 	H := len(c.heads)
 	// One allocation holds the C head results (read once, below) and the
 	// scores the Prediction keeps.
-	buf := make([]float32, H*headResultFloats+c.numScores)
-	hr := (*C.tt_head_result)(unsafe.Pointer(&buf[0]))
-	scores := buf[H*headResultFloats:]
+	if n := H*headResultFloats + c.numScores; len(p.buf) != n {
+		p.buf = make([]float32, n)
+	}
+	hr := (*C.tt_head_result)(unsafe.Pointer(&p.buf[0]))
+	scores := p.buf[H*headResultFloats:]
 	var sp *C.float
 	if len(scores) > 0 {
 		sp = (*C.float)(unsafe.Pointer(&scores[0]))
 	}
 	if r := C.tt_go_predict(c.ptr, ws, textPtr(text), C.size_t(len(text)), hr, C.size_t(H), sp,
 		C.size_t(len(scores))); r.status != C.TT_OK {
-		return Prediction{}, newError(r)
+		return newError(r)
 	}
-	heads := make([]HeadPrediction, H)
-	c.fill(heads, unsafe.Slice(hr, H), scores)
-	return Prediction{Heads: heads}, nil
+	if len(p.Heads) != H {
+		p.Heads = make([]HeadPrediction, H)
+	}
+	c.fill(p.Heads, unsafe.Slice(hr, H), scores)
+	return nil
 }
 
 func (c *Classifier) fill(out []HeadPrediction, hr []C.tt_head_result, scores []float32) {
@@ -391,7 +414,8 @@ func (c *Classifier) predictWith(text string, w *workspace) (Prediction, error) 
 	if w != nil {
 		ws = w.ptr
 	}
-	p, err := c.predict(text, ws)
+	var p Prediction
+	err := c.predict(text, ws, &p)
 	runtime.KeepAlive(w)
 	return p, err
 }

@@ -183,6 +183,33 @@ func TestPredictionsAreIndependent(t *testing.T) {
 	}
 }
 
+func TestPredictInto(t *testing.T) {
+	c := loadOrSkip(t, shippedModel())
+	var p Prediction
+	for _, text := range sampleTexts {
+		want, _ := c.Predict(text)
+		if err := c.PredictInto(text, &p); err != nil {
+			t.Fatal(err)
+		}
+		checkPrediction(t, c, p)
+		for h := range want.Heads {
+			if want.Heads[h].Label != p.Heads[h].Label || want.Heads[h].Scores[0] != p.Heads[h].Scores[0] {
+				t.Fatalf("%q: PredictInto differs from Predict", text)
+			}
+		}
+	}
+	if testing.CoverMode() == "" && !raceEnabled {
+		allocs := testing.AllocsPerRun(100, func() { c.PredictInto(sampleTexts[0], &p) })
+		if allocs != 0 {
+			t.Fatalf("PredictInto allocates %v times a call once warm", allocs)
+		}
+	}
+	c.Close()
+	if err := c.PredictInto("x", &p); !errors.Is(err, ErrClosed) {
+		t.Fatalf("PredictInto after Close: %v", err)
+	}
+}
+
 func TestPredictBatch(t *testing.T) {
 	c := loadOrSkip(t, shippedModel())
 	texts := append([]string{}, sampleTexts...)
