@@ -89,24 +89,32 @@ tt_status fail(tt_status code, std::string_view message) noexcept {
     return code;
 }
 
-tt_status fail_c(tt_status code, const char* where, const char* what) noexcept {
-    // Same shape as tiny_ticket::error's messages: "[tiny_ticket.<code>] where: what".
-    char buf[256];
-    std::snprintf(buf, sizeof buf, "[tiny_ticket.%s] %s: %s", tt_status_name(code), where, what);
-    return fail(code, buf);
+// Same shape as tiny_ticket::error's messages:
+// "[tiny_ticket.<code>] function(argument): what" (no "(argument)" when null).
+tt_status fail_c(tt_status code, const char* function, const char* argument, const char* what) noexcept {
+    last_error& e = tls_error();
+    e.code = code;
+    try {
+        std::string& m = e.message;
+        m.assign("[tiny_ticket.").append(tt_status_name(code)).append("] ").append(function);
+        if (argument) m.append("(").append(argument).append(")");
+        m.append(": ").append(what);
+        e.fallback = nullptr;
+    } catch (...) {
+        e.message.clear();
+        e.fallback = "[tiny_ticket.out_of_memory] could not allocate the error message";
+    }
+    return code;
 }
 
 tt_status null_arg(const char* function, const char* argument) noexcept {
-    char where[160];
-    std::snprintf(where, sizeof where, "%s(%s)", function, argument);
-    return fail_c(TT_ERR_NULL_ARGUMENT, where, "expected a non-NULL pointer, got NULL");
+    return fail_c(TT_ERR_NULL_ARGUMENT, function, argument, "expected a non-NULL pointer, got NULL");
 }
 
 tt_status out_of_range(const char* function, const char* what, std::size_t i, std::size_t n) noexcept {
-    char where[160], msg[160];
-    std::snprintf(where, sizeof where, "%s(%s)", function, what);
+    char msg[128];
     std::snprintf(msg, sizeof msg, "expected an index below %zu, got %zu", n, i);
-    return fail_c(TT_ERR_OUT_OF_RANGE, where, msg);
+    return fail_c(TT_ERR_OUT_OF_RANGE, function, what, msg);
 }
 
 // Maps the exception in flight to a status; call only inside a catch block.
@@ -116,13 +124,13 @@ tt_status from_exception() noexcept {
     } catch (const tiny_ticket::error& e) {
         return fail(static_cast<tt_status>(static_cast<int>(e.code()) + 1), e.what());
     } catch (const std::bad_alloc&) {
-        return fail_c(TT_ERR_OUT_OF_MEMORY, "tiny_ticket", "out of memory");
+        return fail_c(TT_ERR_OUT_OF_MEMORY, "tiny_ticket", nullptr, "out of memory");
     } catch (const std::length_error& e) {
-        return fail_c(TT_ERR_OUT_OF_MEMORY, "tiny_ticket", e.what());
+        return fail_c(TT_ERR_OUT_OF_MEMORY, "tiny_ticket", nullptr, e.what());
     } catch (const std::exception& e) {
-        return fail_c(TT_ERR_INTERNAL, "tiny_ticket", e.what());
+        return fail_c(TT_ERR_INTERNAL, "tiny_ticket", nullptr, e.what());
     } catch (...) {
-        return fail_c(TT_ERR_INTERNAL, "tiny_ticket", "unknown exception");
+        return fail_c(TT_ERR_INTERNAL, "tiny_ticket", nullptr, "unknown exception");
     }
 }
 
@@ -166,20 +174,20 @@ bool buffers_fit(const char* function, const tt_classifier* clf, std::size_t n, 
                  std::size_t heads_cap, const float* scores, std::size_t scores_cap) noexcept {
     const std::size_t H = clf->head_names.size(), S = clf->num_scores;
     if (!heads) return null_arg(function, "heads"), false;
-    char msg[200];
+    char msg[128];
     if (n != 0 && H > std::numeric_limits<std::size_t>::max() / n)
-        return fail_c(TT_ERR_OUT_OF_MEMORY, function, "heads buffer size overflows size_t"), false;
+        return fail_c(TT_ERR_OUT_OF_MEMORY, function, nullptr, "heads buffer size overflows size_t"), false;
     if (heads_cap < n * H) {
         std::snprintf(msg, sizeof msg, "expected room for %zu head results, got %zu", n * H, heads_cap);
-        return fail_c(TT_ERR_BUFFER_TOO_SMALL, function, msg), false;
+        return fail_c(TT_ERR_BUFFER_TOO_SMALL, function, nullptr, msg), false;
     }
     if (scores || scores_cap) {
         if (!scores) return null_arg(function, "scores"), false;
         if (n != 0 && S > std::numeric_limits<std::size_t>::max() / n)
-            return fail_c(TT_ERR_OUT_OF_MEMORY, function, "scores buffer size overflows size_t"), false;
+            return fail_c(TT_ERR_OUT_OF_MEMORY, function, nullptr, "scores buffer size overflows size_t"), false;
         if (scores_cap < n * S) {
             std::snprintf(msg, sizeof msg, "expected room for %zu scores, got %zu", n * S, scores_cap);
-            return fail_c(TT_ERR_BUFFER_TOO_SMALL, function, msg), false;
+            return fail_c(TT_ERR_BUFFER_TOO_SMALL, function, nullptr, msg), false;
         }
     }
     return true;
@@ -281,9 +289,9 @@ tt_status tt_validate_utf8(const char* text, size_t len) {
             for (std::size_t k = 2; ok && k <= need; ++k) ok = p[i + k] >= 0x80 && p[i + k] <= 0xBF;
         }
         if (!ok) {
-            char msg[96];
+            char msg[128];
             std::snprintf(msg, sizeof msg, "invalid UTF-8 sequence at byte %zu (lead byte 0x%02X)", i, c);
-            return fail_c(TT_ERR_INVALID_UTF8, "tt_validate_utf8", msg);
+            return fail_c(TT_ERR_INVALID_UTF8, "tt_validate_utf8", nullptr, msg);
         }
         i += need + 1;
     }
@@ -412,9 +420,9 @@ tt_status tt_predict_batch_into(const tt_classifier* clf, const char* data, cons
     if (!offsets) return null_arg(fn, "offsets");
     for (std::size_t i = 0; i < n; ++i)
         if (offsets[i + 1] < offsets[i]) {
-            char msg[96];
+            char msg[128];
             std::snprintf(msg, sizeof msg, "expected non-decreasing offsets, offsets[%zu] > offsets[%zu]", i, i + 1);
-            return fail_c(TT_ERR_ARGUMENT, fn, msg);
+            return fail_c(TT_ERR_ARGUMENT, fn, "offsets", msg);
         }
     if (!data && offsets[n] != offsets[0]) return null_arg(fn, "data");
     if (!buffers_fit(fn, clf, n, heads, heads_cap, scores, scores_cap)) return tls_error().code;

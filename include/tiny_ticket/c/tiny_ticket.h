@@ -82,7 +82,10 @@ typedef enum tt_status {
     TT_ERR_OUT_OF_MEMORY = 102, /* std::bad_alloc or a size overflow */
     TT_ERR_OUT_OF_RANGE = 103, /* a head or label index beyond the model's */
     TT_ERR_BUFFER_TOO_SMALL = 104, /* a caller buffer is shorter than required */
-    TT_ERR_INTERNAL = 199      /* any other exception (a bug: please report) */
+    TT_ERR_INTERNAL = 199,     /* any other exception (a bug: please report) */
+    /* Not a status. Makes the enum int-sized everywhere, and every int a
+       valid value of it in C++, so codes added later are not undefined there. */
+    TT_STATUS_FORCE_INT_ = 0x7FFFFFFF
 } tt_status;
 
 /* Opaque handles. */
