@@ -262,7 +262,8 @@ func (c *Classifier) Predict(text string) (Prediction, error) {
 // PredictInto is Predict writing into p, reusing its memory: once p has
 // held a prediction of this classifier, a call allocates nothing. p's
 // previous contents, including its Scores slices, are overwritten, so use it
-// for hot loops that do not keep predictions. On error p's contents are
+// for hot loops that do not keep predictions; like any Go value, one
+// Prediction must not be written by two goroutines at once. On error p's contents are
 // unspecified.
 func (c *Classifier) PredictInto(text string, p *Prediction) error {
 	c.mu.RLock()
