@@ -36,6 +36,10 @@ else
   export LD_LIBRARY_PATH="$(cd "$pc_dir/.." && pwd)${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 fi
 [ -f "$pc_dir/tiny_ticket_c.pc" ] || { echo "run_tests.sh: no tiny_ticket_c.pc in $pc_dir"; exit 1; }
+# Go's build cache does not key cgo packages on pkg-config's answer: a
+# package built against another copy of the library would be reused, with
+# that copy's -L and rpath. One cache per library location.
+export GOCACHE=${TINY_TICKET_GOCACHE:-$build/go-cache}
 export PKG_CONFIG_PATH="$pc_dir${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 export CGO_ENABLED=1 GOTOOLCHAIN=local GOFLAGS=${GOFLAGS:-}
 [ -n "${TINY_TICKET_SHARED_DIR:-}" ] || export TINY_TICKET_SHARED_DIR="$src/../shared"

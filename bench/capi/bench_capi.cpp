@@ -3,11 +3,13 @@
 // API on the same texts the Go benchmarks use, so the script can print the
 // ratios of one run on one machine.
 //
-// usage: tiny_ticket_c_bench MODEL TEXTS [ROUNDS] [PASSES]
+// usage: tiny_ticket_c_bench MODEL TEXTS [ROUNDS] [PASSES] [NAME,NAME...]
 //   TEXTS: JSONL with a "text" field per line (golden.jsonl) or plain lines.
 // Prints one line per measurement: "<name> <median ns per ticket> <min>".
 // A round is PASSES passes over every text (batches: PASSES batches of all
-// texts); the median over ROUNDS rounds is reported. Not a Google Benchmark program so
+// texts); the median over ROUNDS rounds is reported. NAMEs select
+// measurements (default: all), so a script can pair each with its Go
+// counterpart in time. Not a Google Benchmark program so
 // that it needs nothing beyond the library and builds with benchmarks off.
 #include <tiny_ticket/c/tiny_ticket.h>
 
@@ -51,9 +53,11 @@ std::vector<std::string> read_texts(const char* path) {
 volatile float sink;
 
 int passes = 6;
+std::string selected;  // ",a,b," or empty for all
 
 template <class F>
 void measure(const char* name, std::size_t tickets, int rounds, F&& round) {
+    if (!selected.empty() && selected.find("," + std::string(name) + ",") == std::string::npos) return;
     std::vector<double> per_ticket;
     round();  // warm-up: caches, workspace growth
     tickets *= static_cast<std::size_t>(passes);
@@ -77,6 +81,7 @@ int main(int argc, char** argv) {
     }
     const int rounds = argc > 3 ? std::atoi(argv[3]) : 15;
     if (argc > 4) passes = std::max(1, std::atoi(argv[4]));
+    if (argc > 5) selected = "," + std::string(argv[5]) + ",";
     const auto texts = read_texts(argv[2]);
     const std::size_t n = texts.size();
     std::vector<std::string_view> views(texts.begin(), texts.end());
