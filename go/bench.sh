@@ -59,6 +59,8 @@ for ((r = 1; r <= rounds; r++)); do
     gob "^BenchmarkPredictBatch\$/^$name\$/^threads=1\$" 6x
     cpp "$name" "$path" cpp_predict_batch_t2,c_predict_batch_into_t2
     gob "^BenchmarkPredictBatch\$/^$name\$/^threads=2\$" 6x
+    gob "^BenchmarkWrapper\$/^$name\$/^(c_predict_into|Predict|PredictInto)\$" 20000x
+    gob "^BenchmarkWrapper\$/^$name\$/^(c_batch_into_t1|PredictBatch_t1)\$" 6x
     gob "^BenchmarkPredict\$/^$name\$/^parallel\$" 20000x
     gob "^BenchmarkWorkspace\$/^$name\$/" 20000x
   done
@@ -69,38 +71,61 @@ done
 python3 - "$out" <<'PY'
 import re, statistics, sys, os
 out = sys.argv[1]
-go, cpp = {}, {}
+med = statistics.median
+# wall[name] / cpu[name]: per-round samples, ns per ticket
+gw, gc, cw, cc = {}, {}, {}, {}
 for line in open(os.path.join(out, "go.txt")):
     m = re.match(r"Benchmark(\S+?)(-\d+)?\s+\d+\s+([\d.]+) ns/op(.*)", line)
     if not m: continue
     t = re.search(r"([\d.]+) ns/ticket", m.group(4))
-    go.setdefault(m.group(1), []).append(float(t.group(1)) if t else float(m.group(3)))
+    gw.setdefault(m.group(1), []).append(float(t.group(1)) if t else float(m.group(3)))
+    u = re.search(r"([\d.]+) cpu-ns/ticket", m.group(4))
+    if u: gc.setdefault(m.group(1), []).append(float(u.group(1)))
 for line in open(os.path.join(out, "cpp.txt")):
     f = line.split()
-    if len(f) >= 3: cpp.setdefault((f[0], f[1]), []).append(float(f[2]))
-med = statistics.median
-print("\n== ns per ticket over %d rounds: median (min); ratio = median of per-round Go/C++ (ratio of mins)"
-      % max(len(v) for v in go.values()))
-print(f"{'model':9} {'Go':26} {'C++':24} {'Go':>15} {'C++':>15} {'Go/C++':>13}")
-def cell(v): return f"{med(v):7.1f} ({min(v):5.0f})" if v else ""
-def row(model, glabel, gkey, clabel="", ckey="", cmodel=None):
-    g, c = go.get(gkey, []), cpp.get((cmodel or model, ckey), [])
-    if not g and not c: return
-    ratio = ""
-    if g and c:
-        ratio = f"{med([a / b for a, b in zip(g, c)]):5.2f} ({min(g) / min(c):4.2f})"
-    print(f"{model:9} {glabel:26} {clabel:24} {cell(g):>15} {cell(c):>15} {ratio:>13}")
-for model in ("shipped", "reference"):
-    row(model, "Predict", f"Predict/{model}/serial", "predict(text, ws)", "cpp_predict")
-    row(model, "PredictInto", f"Predict/{model}/into", "predict(text, ws)", "cpp_predict")
-    row(model, "Predict", f"Predict/{model}/serial", "C: tt_predict_into", "c_predict_into")
-    row(model, "", "", "C: tt_predict+accessors", "c_predict_accessors")
-    row(model, "PredictBatch, 1 thread", f"PredictBatch/{model}/threads=1", "predict_batch(v, 1)", "cpp_predict_batch_t1")
-    row(model, "PredictBatch, 1 thread", f"PredictBatch/{model}/threads=1", "C: batch_into, 1 thread", "c_predict_batch_into_t1")
-    row(model, "PredictBatch, 2 threads", f"PredictBatch/{model}/threads=2", "predict_batch(v, 2)", "cpp_predict_batch_t2")
-    row(model, "PredictBatch, 2 threads", f"PredictBatch/{model}/threads=2", "C: batch_into, 2 threads", "c_predict_batch_into_t2")
-    row(model, "Predict, RunParallel", f"Predict/{model}/parallel")
-    for ws in ("thread_local", "sync_pool", "per_call"):
-        row(model, f"RunParallel, ws {ws}", f"Workspace/{model}/{ws}")
-row("-", "cgo call (tt_noop)", "CgoNoop", "C call (tt_noop)", "c_noop", "shipped")
+    if len(f) >= 5:
+        cw.setdefault((f[0], f[1]), []).append(float(f[2]))
+        cc.setdefault((f[0], f[1]), []).append(float(f[4]))
+rounds = max(len(v) for v in gw.values())
+
+def table(title, go, cpp, pairs):
+    print(f"\n== {title}, ns per ticket, {rounds} rounds: median (min); Go/C++ = median of per-round ratios")
+    print(f"{'model':9} {'Go':24} {'C++ / C':26} {'Go':>15} {'C++ / C':>15} {'Go/C++':>7}")
+    for model, glabel, gkey, clabel, ckey in pairs:
+        g, c = go.get(gkey, []), cpp.get(ckey, []) if isinstance(cpp, dict) else []
+        if not g and not c: continue
+        cell = lambda v: f"{med(v):7.0f} ({min(v):5.0f})" if v else ""
+        ratio = f"{med([a / b for a, b in zip(g, c)]):7.2f}" if g and c else ""
+        print(f"{model:9} {glabel:24} {clabel:26} {cell(g):>15} {cell(c):>15} {ratio:>7}")
+
+pairs = []
+for m in ("shipped", "reference"):
+    pairs += [(m, "Predict", f"Predict/{m}/serial", "C++ predict(text, ws)", (m, "cpp_predict")),
+              (m, "PredictInto", f"Predict/{m}/into", "C++ predict(text, ws)", (m, "cpp_predict")),
+              (m, "Predict", f"Predict/{m}/serial", "C tt_predict_into", (m, "c_predict_into")),
+              (m, "PredictBatch, 1 thread", f"PredictBatch/{m}/threads=1", "C++ predict_batch(v, 1)", (m, "cpp_predict_batch_t1")),
+              (m, "PredictBatch, 1 thread", f"PredictBatch/{m}/threads=1", "C tt_predict_batch_into", (m, "c_predict_batch_into_t1")),
+              (m, "PredictBatch, 2 threads", f"PredictBatch/{m}/threads=2", "C++ predict_batch(v, 2)", (m, "cpp_predict_batch_t2")),
+              (m, "PredictBatch, 2 threads", f"PredictBatch/{m}/threads=2", "C tt_predict_batch_into", (m, "c_predict_batch_into_t2"))]
+pairs.append(("-", "cgo call (tt_noop)", "CgoNoop", "C call (tt_noop)", ("shipped", "c_noop")))
+table("wall time", gw, cw, pairs)
+table("CPU time (process, all threads)", gc, cc, [p for p in pairs if p[2] != "CgoNoop"])
+
+# The same process, back to back: the bare cgo call against the method.
+wp = []
+for m in ("shipped", "reference"):
+    wp += [(m, f"Wrapper/{m}/Predict", f"Wrapper/{m}/c_predict_into"),
+           (m, f"Wrapper/{m}/PredictInto", f"Wrapper/{m}/c_predict_into"),
+           (m, f"Wrapper/{m}/PredictBatch_t1", f"Wrapper/{m}/c_batch_into_t1")]
+print("\n== Go wrapper vs the bare cgo call in the same process (wall, CPU): median; ratio = median of per-round ratios")
+for m, a, b in wp:
+    for name, d in (("wall", gw), ("CPU", gc)):
+        x, y = d.get(a, []), d.get(b, [])
+        if x and y:
+            print(f"{m:9} {a.split('/')[-1]:16} vs {b.split('/')[-1]:16} {name:4} {med(x):7.0f} {med(y):7.0f}"
+                  f" {med([p / q for p, q in zip(x, y)]):6.2f}")
+print("\n== Go only (wall): RunParallel over GOMAXPROCS goroutines, by workspace source")
+for m in ("shipped", "reference"):
+    for k in (f"Predict/{m}/parallel", f"Workspace/{m}/thread_local", f"Workspace/{m}/sync_pool", f"Workspace/{m}/per_call"):
+        if k in gw: print(f"{m:9} {k.split('/', 2)[0] + ' ' + k.split('/')[-1]:26} {med(gw[k]):7.0f} ({min(gw[k]):5.0f})")
 PY

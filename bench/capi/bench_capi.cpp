@@ -5,13 +5,17 @@
 //
 // usage: tiny_ticket_c_bench MODEL TEXTS [ROUNDS] [PASSES] [NAME,NAME...]
 //   TEXTS: JSONL with a "text" field per line (golden.jsonl) or plain lines.
-// Prints one line per measurement: "<name> <median ns per ticket> <min>".
+// Prints one line per measurement: "<name> <median ns per ticket> <min>
+// <median CPU ns per ticket>"; CPU time is the process's (all threads),
+// steadier than wall time on a machine shared with other work.
 // A round is PASSES passes over every text (batches: PASSES batches of all
 // texts); the median over ROUNDS rounds is reported. NAMEs select
 // measurements (default: all), so a script can pair each with its Go
 // counterpart in time. Not a Google Benchmark program so
 // that it needs nothing beyond the library and builds with benchmarks off.
 #include <tiny_ticket/c/tiny_ticket.h>
+
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -52,23 +56,33 @@ std::vector<std::string> read_texts(const char* path) {
 
 volatile float sink;
 
+double cpu_ns() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+}
+
 int passes = 6;
 std::string selected;  // ",a,b," or empty for all
 
 template <class F>
 void measure(const char* name, std::size_t tickets, int rounds, F&& round) {
     if (!selected.empty() && selected.find("," + std::string(name) + ",") == std::string::npos) return;
-    std::vector<double> per_ticket;
+    std::vector<double> per_ticket, cpu_per_ticket;
     round();  // warm-up: caches, workspace growth
     tickets *= static_cast<std::size_t>(passes);
     for (int r = 0; r < rounds; ++r) {
+        const double c0 = cpu_ns();
         const auto t0 = clock_type::now();
         for (int p = 0; p < passes; ++p) round();
         const double ns = std::chrono::duration<double, std::nano>(clock_type::now() - t0).count();
         per_ticket.push_back(ns / static_cast<double>(tickets));
+        cpu_per_ticket.push_back((cpu_ns() - c0) / static_cast<double>(tickets));
     }
     std::sort(per_ticket.begin(), per_ticket.end());
-    std::printf("%s %.1f %.1f\n", name, per_ticket[per_ticket.size() / 2], per_ticket.front());
+    std::sort(cpu_per_ticket.begin(), cpu_per_ticket.end());
+    std::printf("%s %.1f %.1f %.1f\n", name, per_ticket[per_ticket.size() / 2], per_ticket.front(),
+                cpu_per_ticket[cpu_per_ticket.size() / 2]);
     std::fflush(stdout);
 }
 

@@ -5,6 +5,7 @@ package tinyticket
 import (
 	"os"
 	"sync"
+	"syscall"
 	"testing"
 )
 
@@ -33,23 +34,43 @@ func benchModels(b *testing.B, run func(b *testing.B, c *Classifier, texts []str
 
 var sink float32
 
+// cpuNanos is the process's CPU time (all threads): steadier than wall time
+// on a machine shared with other work, and it counts the collector's work.
+func cpuNanos() int64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
+// measureCPU reports the CPU time per ticket of a benchmark's loop as the
+// metric cpu-ns/ticket; tickets per op is 1 for Predict, len(texts) for batches.
+func measureCPU(b *testing.B, ticketsPerOp int, loop func()) {
+	start := cpuNanos()
+	loop()
+	b.ReportMetric(float64(cpuNanos()-start)/float64(b.N*ticketsPerOp), "cpu-ns/ticket")
+}
+
 // BenchmarkPredict: Predict (the C library's per-thread workspace), one
 // goroutine and all of GOMAXPROCS; "into" is PredictInto, allocation-free.
 func BenchmarkPredict(b *testing.B) {
 	benchModels(b, func(b *testing.B, c *Classifier, texts []string) {
 		b.Run("serial", func(b *testing.B) {
 			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				p, _ := c.Predict(texts[i%len(texts)])
-				sink = p.Heads[0].Confidence
-			}
+			measureCPU(b, 1, func() {
+				for i := 0; i < b.N; i++ {
+					p, _ := c.Predict(texts[i%len(texts)])
+					sink = p.Heads[0].Confidence
+				}
+			})
 		})
 		b.Run("into", func(b *testing.B) {
 			b.ReportAllocs()
 			var p Prediction
-			for i := 0; i < b.N; i++ {
-				c.PredictInto(texts[i%len(texts)], &p)
-			}
+			measureCPU(b, 1, func() {
+				for i := 0; i < b.N; i++ {
+					c.PredictInto(texts[i%len(texts)], &p)
+				}
+			})
 			sink = p.Heads[0].Confidence
 		})
 		b.Run("parallel", func(b *testing.B) {
@@ -114,10 +135,12 @@ func BenchmarkPredictBatch(b *testing.B) {
 	benchModels(b, func(b *testing.B, c *Classifier, texts []string) {
 		for _, threads := range []int{1, 2} {
 			b.Run("threads="+string(rune('0'+threads)), func(b *testing.B) {
-				for i := 0; i < b.N; i++ {
-					ps, _ := c.PredictBatch(texts, threads)
-					sink = ps[0].Heads[0].Confidence
-				}
+				measureCPU(b, len(texts), func() {
+					for i := 0; i < b.N; i++ {
+						ps, _ := c.PredictBatch(texts, threads)
+						sink = ps[0].Heads[0].Confidence
+					}
+				})
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(texts)), "ns/ticket")
 			})
 		}
@@ -132,4 +155,40 @@ func BenchmarkCgoNoop(b *testing.B) {
 		n += cgoNoop()
 	}
 	sink = float32(n)
+}
+
+// BenchmarkWrapper splits Go's cost from the library's in one process, each
+// pair back to back: the bare cgo call into caller-owned buffers ("c_*")
+// against the package's method that wraps it (allocating and filling the Go
+// result). The difference is what the Go package adds to a ticket.
+func BenchmarkWrapper(b *testing.B) {
+	benchModels(b, func(b *testing.B, c *Classifier, texts []string) {
+		buf := make([]float32, len(c.heads)*headResultFloats+c.numScores)
+		single := func(name string, predict func(text string)) {
+			b.Run(name, func(b *testing.B) {
+				measureCPU(b, 1, func() {
+					for i := 0; i < b.N; i++ {
+						predict(texts[i%len(texts)])
+					}
+				})
+			})
+		}
+		var p Prediction
+		single("c_predict_into", func(text string) { c.rawPredict(text, buf) })
+		single("Predict", func(text string) { q, _ := c.Predict(text); sink = q.Heads[0].Confidence })
+		single("PredictInto", func(text string) { c.PredictInto(text, &p) })
+		batch := func(name string, run func()) {
+			b.Run(name, func(b *testing.B) {
+				measureCPU(b, len(texts), func() {
+					for i := 0; i < b.N; i++ {
+						run()
+					}
+				})
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(texts)), "ns/ticket")
+			})
+		}
+		raw := c.newRawBatch(texts)
+		batch("c_batch_into_t1", func() { c.runRawBatch(raw, 1) })
+		batch("PredictBatch_t1", func() { ps, _ := c.PredictBatch(texts, 1); sink = ps[0].Heads[0].Confidence })
+	})
 }

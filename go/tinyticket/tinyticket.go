@@ -420,3 +420,37 @@ func (c *Classifier) predictWith(text string, w *workspace) (Prediction, error) 
 	runtime.KeepAlive(w)
 	return p, err
 }
+
+// rawPredict is the C call of Predict alone, into a caller's buffer of
+// len(c.heads)*headResultFloats + c.numScores floats: Predict minus the
+// wrapper, for the benchmarks that split Go's cost from the library's.
+func (c *Classifier) rawPredict(text string, buf []float32) {
+	H := len(c.heads)
+	C.tt_predict_into(c.ptr, nil, textPtr(text), C.size_t(len(text)), (*C.tt_head_result)(unsafe.Pointer(&buf[0])),
+		C.size_t(H), (*C.float)(unsafe.Pointer(&buf[H*headResultFloats])), C.size_t(c.numScores))
+}
+
+// rawBatch is PredictBatch's C call alone, on texts packed once up front.
+type rawBatch struct {
+	data    []byte
+	offsets []C.size_t
+	hr      []C.tt_head_result
+	scores  []float32
+}
+
+func (c *Classifier) newRawBatch(texts []string) *rawBatch {
+	b := &rawBatch{offsets: make([]C.size_t, len(texts)+1)}
+	for i, t := range texts {
+		b.offsets[i] = C.size_t(len(b.data))
+		b.data = append(b.data, t...)
+	}
+	b.offsets[len(texts)] = C.size_t(len(b.data))
+	b.hr = make([]C.tt_head_result, len(texts)*len(c.heads))
+	b.scores = make([]float32, len(texts)*c.numScores)
+	return b
+}
+
+func (c *Classifier) runRawBatch(b *rawBatch, threads int) {
+	C.tt_predict_batch_into(c.ptr, (*C.char)(unsafe.Pointer(&b.data[0])), &b.offsets[0], C.size_t(len(b.offsets)-1),
+		C.uint(threads), &b.hr[0], C.size_t(len(b.hr)), (*C.float)(unsafe.Pointer(&b.scores[0])), C.size_t(len(b.scores)))
+}
