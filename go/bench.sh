@@ -60,7 +60,7 @@ for ((r = 1; r <= rounds; r++)); do
     cpp "$name" "$path" cpp_predict_batch_t2,c_predict_batch_into_t2
     gob "^BenchmarkPredictBatch\$/^$name\$/^threads=2\$" 6x
     gob "^BenchmarkWrapper\$/^$name\$/^(c_predict_into|Predict|PredictInto)\$" 20000x
-    gob "^BenchmarkWrapper\$/^$name\$/^(c_batch_into_t1|PredictBatch_t1)\$" 6x
+    gob "^BenchmarkWrapper\$/^$name\$/^(c_batch_into_t1|PredictBatch_t1|PredictBatchInto_t1)\$" 6x
     gob "^BenchmarkPredict\$/^$name\$/^parallel\$" 20000x
     gob "^BenchmarkWorkspace\$/^$name\$/" 20000x
   done
@@ -105,6 +105,8 @@ for m in ("shipped", "reference"):
               (m, "Predict", f"Predict/{m}/serial", "C tt_predict_into", (m, "c_predict_into")),
               (m, "PredictBatch, 1 thread", f"PredictBatch/{m}/threads=1", "C++ predict_batch(v, 1)", (m, "cpp_predict_batch_t1")),
               (m, "PredictBatch, 1 thread", f"PredictBatch/{m}/threads=1", "C tt_predict_batch_into", (m, "c_predict_batch_into_t1")),
+              (m, "PredictBatchInto, 1 th.", f"Wrapper/{m}/PredictBatchInto_t1", "C++ predict_batch(v, 1)", (m, "cpp_predict_batch_t1")),
+              (m, "PredictBatchInto, 1 th.", f"Wrapper/{m}/PredictBatchInto_t1", "C tt_predict_batch_into", (m, "c_predict_batch_into_t1")),
               (m, "PredictBatch, 2 threads", f"PredictBatch/{m}/threads=2", "C++ predict_batch(v, 2)", (m, "cpp_predict_batch_t2")),
               (m, "PredictBatch, 2 threads", f"PredictBatch/{m}/threads=2", "C tt_predict_batch_into", (m, "c_predict_batch_into_t2"))]
 pairs.append(("-", "cgo call (tt_noop)", "CgoNoop", "C call (tt_noop)", ("shipped", "c_noop")))
@@ -116,13 +118,14 @@ wp = []
 for m in ("shipped", "reference"):
     wp += [(m, f"Wrapper/{m}/Predict", f"Wrapper/{m}/c_predict_into"),
            (m, f"Wrapper/{m}/PredictInto", f"Wrapper/{m}/c_predict_into"),
-           (m, f"Wrapper/{m}/PredictBatch_t1", f"Wrapper/{m}/c_batch_into_t1")]
+           (m, f"Wrapper/{m}/PredictBatch_t1", f"Wrapper/{m}/c_batch_into_t1"),
+           (m, f"Wrapper/{m}/PredictBatchInto_t1", f"Wrapper/{m}/c_batch_into_t1")]
 print("\n== Go wrapper vs the bare cgo call in the same process (wall, CPU): median; ratio = median of per-round ratios")
 for m, a, b in wp:
     for name, d in (("wall", gw), ("CPU", gc)):
         x, y = d.get(a, []), d.get(b, [])
         if x and y:
-            print(f"{m:9} {a.split('/')[-1]:16} vs {b.split('/')[-1]:16} {name:4} {med(x):7.0f} {med(y):7.0f}"
+            print(f"{m:9} {a.split('/')[-1]:19} vs {b.split('/')[-1]:16} {name:4} {med(x):7.0f} {med(y):7.0f}"
                   f" {med([p / q for p, q in zip(x, y)]):6.2f}")
 print("\n== Go only (wall): RunParallel over GOMAXPROCS goroutines, by workspace source")
 for m in ("shipped", "reference"):

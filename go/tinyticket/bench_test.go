@@ -190,5 +190,7 @@ func BenchmarkWrapper(b *testing.B) {
 		raw := c.newRawBatch(texts)
 		batch("c_batch_into_t1", func() { c.runRawBatch(raw, 1) })
 		batch("PredictBatch_t1", func() { ps, _ := c.PredictBatch(texts, 1); sink = ps[0].Heads[0].Confidence })
+		var reuse Batch
+		batch("PredictBatchInto_t1", func() { c.PredictBatchInto(texts, 1, &reuse) })
 	})
 }

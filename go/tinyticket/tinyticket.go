@@ -319,58 +319,84 @@ func (c *Classifier) fill(out []HeadPrediction, hr []C.tt_head_result, scores []
 
 // PredictBatch classifies texts on up to threads OS threads (0 or less: one
 // per core) in one cgo call. Results are in input order and equal to
-// Predict's. Safe for concurrent use.
+// Predict's, and own their memory. Safe for concurrent use.
 func (c *Classifier) PredictBatch(texts []string, threads int) ([]Prediction, error) {
+	var b Batch
+	if err := c.PredictBatchInto(texts, threads, &b); err != nil {
+		return nil, err
+	}
+	return b.Predictions, nil
+}
+
+// Batch holds the results of PredictBatchInto and the memory behind them, so
+// that a service classifying batch after batch allocates nothing once warm.
+// The zero value is ready to use; one Batch serves one goroutine at a time.
+type Batch struct {
+	Predictions []Prediction // one per text, in input order
+
+	heads   []HeadPrediction
+	scores  []float32
+	hr      []C.tt_head_result
+	data    []byte
+	offsets []C.size_t
+}
+
+// PredictBatchInto is PredictBatch writing into b, reusing its memory: the
+// previous contents of b.Predictions (and of their Scores) are overwritten.
+// On error b's contents are unspecified.
+func (c *Classifier) PredictBatchInto(texts []string, threads int, b *Batch) error {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if c.ptr == nil {
-		return nil, ErrClosed
+		return ErrClosed
 	}
 	n := len(texts)
-	if n == 0 {
-		return []Prediction{}, nil
-	}
 	if threads < 0 {
 		threads = 0
 	}
 	// Go memory handed to C may not hold Go pointers, so the texts travel
 	// packed into one byte buffer with offsets rather than as a pointer array.
-	total := 0
-	for _, t := range texts {
-		total += len(t)
-	}
-	data := make([]byte, total)
-	offsets := make([]C.size_t, n+1)
-	pos := 0
+	b.data = b.data[:0]
+	b.offsets = grow(b.offsets, n+1)
 	for i, t := range texts {
-		offsets[i] = C.size_t(pos)
-		pos += copy(data[pos:], t)
+		b.offsets[i] = C.size_t(len(b.data))
+		b.data = append(b.data, t...)
 	}
-	offsets[n] = C.size_t(pos)
-	var dp *C.char
-	if total > 0 {
-		dp = (*C.char)(unsafe.Pointer(&data[0]))
-	}
-
+	b.offsets[n] = C.size_t(len(b.data))
 	H, S := len(c.heads), c.numScores
-	hr := make([]C.tt_head_result, n*H)
-	scores := make([]float32, n*S)
+	b.hr = grow(b.hr, n*H)
+	b.scores = grow(b.scores, n*S)
+	b.heads = grow(b.heads, n*H)
+	b.Predictions = grow(b.Predictions, n)
+	if n == 0 {
+		return nil
+	}
+	var dp *C.char
+	if len(b.data) > 0 {
+		dp = (*C.char)(unsafe.Pointer(&b.data[0]))
+	}
 	var sp *C.float
-	if len(scores) > 0 {
-		sp = (*C.float)(unsafe.Pointer(&scores[0]))
+	if S > 0 {
+		sp = (*C.float)(unsafe.Pointer(&b.scores[0]))
 	}
-	if r := C.tt_go_predict_batch(c.ptr, dp, &offsets[0], C.size_t(n), C.uint(threads), &hr[0],
-		C.size_t(len(hr)), sp, C.size_t(len(scores))); r.status != C.TT_OK {
-		return nil, newError(r)
+	if r := C.tt_go_predict_batch(c.ptr, dp, &b.offsets[0], C.size_t(n), C.uint(threads), &b.hr[0],
+		C.size_t(len(b.hr)), sp, C.size_t(len(b.scores))); r.status != C.TT_OK {
+		return newError(r)
 	}
-	heads := make([]HeadPrediction, n*H)
-	out := make([]Prediction, n)
-	for i := range out {
-		hs := heads[i*H : (i+1)*H : (i+1)*H]
-		c.fill(hs, hr[i*H:(i+1)*H], scores[i*S:(i+1)*S])
-		out[i] = Prediction{Heads: hs}
+	for i := range b.Predictions {
+		hs := b.heads[i*H : (i+1)*H : (i+1)*H]
+		c.fill(hs, b.hr[i*H:(i+1)*H], b.scores[i*S:(i+1)*S])
+		b.Predictions[i] = Prediction{Heads: hs}
 	}
-	return out, nil
+	return nil
+}
+
+// grow returns s resized to n, reusing its array when it is large enough.
+func grow[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n)
 }
 
 // Unexported hooks for the benchmarks (test files cannot use cgo).

@@ -240,6 +240,25 @@ func TestPredictBatch(t *testing.T) {
 			}
 		}
 	}
+	// PredictBatchInto reuses a Batch across calls of different sizes.
+	var b Batch
+	for _, n := range []int{len(texts), 3, 0, len(texts)} {
+		if err := c.PredictBatchInto(texts[:n], 2, &b); err != nil || len(b.Predictions) != n {
+			t.Fatalf("PredictBatchInto(%d texts): %d results, %v", n, len(b.Predictions), err)
+		}
+		for i := 0; i < n; i++ {
+			want, _ := c.Predict(texts[i])
+			if b.Predictions[i].Heads[0].Scores[0] != want.Heads[0].Scores[0] {
+				t.Fatalf("PredictBatchInto text %d differs from Predict", i)
+			}
+		}
+	}
+	if testing.CoverMode() == "" && !raceEnabled {
+		allocs := testing.AllocsPerRun(10, func() { c.PredictBatchInto(texts, 1, &b) })
+		if allocs != 0 {
+			t.Fatalf("PredictBatchInto allocates %v times a batch once warm", allocs)
+		}
+	}
 	if got, err := c.PredictBatch(nil, 2); err != nil || len(got) != 0 {
 		t.Fatalf("PredictBatch(nil) = %v, %v", got, err)
 	}
@@ -316,6 +335,9 @@ func TestClose(t *testing.T) {
 	}
 	if _, err := c.PredictBatch([]string{"a"}, 1); !errors.Is(err, ErrClosed) {
 		t.Fatalf("PredictBatch after Close: %v", err)
+	}
+	if err := c.PredictBatchInto([]string{"a"}, 1, &Batch{}); !errors.Is(err, ErrClosed) {
+		t.Fatalf("PredictBatchInto after Close: %v", err)
 	}
 	// Predictions and metadata outlive the model.
 	if p.Heads[0].Label == "" || len(c.Heads()) == 0 {
