@@ -27,7 +27,7 @@ if(INSTALL)
 endif()
 
 set(name tiny_ticket-${VERSION})
-foreach(item CMakeLists.txt LICENSE README.md cmake include models src)
+foreach(item CMakeLists.txt LICENSE README.md cmake include models src c train)
   if(EXISTS ${SOURCE_DIR}/${item})
     file(COPY ${SOURCE_DIR}/${item} DESTINATION ${STAGE_DIR}/src/${name})
   endif()
