@@ -11,6 +11,7 @@
 #include <tiny_ticket/artifact.hpp>
 #include <tiny_ticket/explain.hpp>
 
+#include "support/skip.hpp"
 #include "support/toy_model.hpp"
 
 namespace {
@@ -55,7 +56,7 @@ double score_from_prediction(const tiny_ticket::head_prediction<T>& hp, tiny_tic
 }
 
 std::filesystem::path reference_artifact() {
-    return std::filesystem::path(TINY_TICKET_SHARED_DIR) / "compat" / "tickets-inf" / "model.json";
+    return tiny_ticket_test::shared_dir() / "compat" / "tickets-inf" / "model.json";
 }
 
 }  // namespace
@@ -277,10 +278,7 @@ TEST_CASE("explain: one explainer serves many threads with identical results") {
 
 TEST_CASE("explain: reference artifact credits refund words for \"refund nahi mila\"") {
     const auto path = reference_artifact();
-    if (!std::filesystem::exists(path)) {
-        MESSAGE("reference artifact not found at " << path.string() << "; skipped");
-        return;
-    }
+    TINY_TICKET_SKIP_UNLESS_EXISTS(path);
     const auto clf = tiny_ticket::load_classifier(path);
     const tiny_ticket::explainer ex(clf);
     const auto e = ex.explain("refund nahi mila", 5);
@@ -295,10 +293,7 @@ TEST_CASE("explain: reference artifact credits refund words for \"refund nahi mi
 
 TEST_CASE("explain: reference artifact, removing the top positive token lowers the score") {
     const auto path = reference_artifact();
-    if (!std::filesystem::exists(path)) {
-        MESSAGE("reference artifact not found at " << path.string() << "; skipped");
-        return;
-    }
+    TINY_TICKET_SKIP_UNLESS_EXISTS(path);
     const auto clf = tiny_ticket::load_classifier(path);
     const tiny_ticket::explainer ex(clf);
     std::vector<std::string> texts = {"refund nahi mila", "paisa kat gaya lekin order nahi aaya", "app bahut slow hai",

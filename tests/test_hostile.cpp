@@ -14,6 +14,7 @@
 #include <tiny_ticket/train/data.hpp>
 #include <vector>
 
+#include "support/skip.hpp"
 #include "support/toy_model.hpp"
 
 using namespace tiny_ticket;
@@ -148,7 +149,7 @@ void classify_all(const basic_classifier<T>& clf, std::size_t growth) {
 }
 
 std::filesystem::path reference_model() {
-    return std::filesystem::path(TINY_TICKET_SHARED_DIR) / "compat" / "tickets-inf" / "model.json";
+    return tiny_ticket_test::shared_dir() / "compat" / "tickets-inf" / "model.json";
 }
 
 }  // namespace
@@ -177,10 +178,7 @@ TEST_CASE("hostile: texts on a model with every feature option switched") {
 
 TEST_CASE("hostile: texts on the reference artifact") {
     const auto path = reference_model();
-    if (!std::filesystem::exists(path)) {
-        MESSAGE("reference artifact not found at " << path.string() << "; skipped");
-        return;
-    }
+    TINY_TICKET_SKIP_UNLESS_EXISTS(path);
     classify_all(load_classifier(path), 5);
 }
 

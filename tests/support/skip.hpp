@@ -7,10 +7,21 @@
 // SKIP_REGULAR_EXPRESSION (tests/CMakeLists.txt) turns into "Skipped", with
 // the reason, and returns from the test case.
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
 #define TINY_TICKET_SKIP_MARKER "[tiny_ticket: skipped]"
+
+namespace tiny_ticket_test {
+/// The third-party data folder: the environment's TINY_TICKET_SHARED_DIR when
+/// set (the suite's run without it points this at an empty folder), else the
+/// one configured at build time.
+inline std::filesystem::path shared_dir() {
+    if (const char* env = std::getenv("TINY_TICKET_SHARED_DIR"); env && *env) return env;
+    return TINY_TICKET_SHARED_DIR;
+}
+}  // namespace tiny_ticket_test
 
 /// Returns from the current test case as skipped when `path` does not exist.
 #define TINY_TICKET_SKIP_UNLESS_EXISTS(path)                                                              \
