@@ -436,30 +436,7 @@ tt_status tt_predict_batch_into(const tt_classifier* clf, const char* data, cons
                 copy_out(clf->cpp.predict(t, ws), heads + i * H, scores ? scores + i * S : nullptr);
             }
         };
-        if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-        const std::size_t nt = std::min<std::size_t>(threads, n);
-        if (nt <= 1) {
-            work(0, n);
-            return TT_OK;
-        }
-        // Contiguous chunks: each thread writes its own range of the buffers.
-        std::vector<std::thread> pool;
-        std::vector<std::exception_ptr> errors(nt);
-        const std::size_t chunk = (n + nt - 1) / nt;
-        pool.reserve(nt);
-        for (std::size_t t = 0; t < nt; ++t) {
-            const std::size_t b = std::min(n, t * chunk), e = std::min(n, b + chunk);
-            pool.emplace_back([&, b, e, t] {
-                try {
-                    work(b, e);
-                } catch (...) {
-                    errors[t] = std::current_exception();
-                }
-            });
-        }
-        for (auto& th : pool) th.join();
-        for (auto& e : errors)
-            if (e) std::rethrow_exception(e);
+        tiny_ticket::detail::for_chunks(n, threads, work);
         return TT_OK;
     });
 }

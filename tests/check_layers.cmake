@@ -14,7 +14,7 @@ get_filename_component(root "${INCLUDE_DIR}/tiny_ticket" ABSOLUTE)
 # First match wins: specific files before their folders.
 set(layer_rules
   "0:^(error|version|fwd)\\.hpp$"
-  "0:^detail/(hash|string_map|base64|json_string)\\.hpp$"
+  "0:^detail/(hash|string_map|base64|parallel)\\.hpp$"
   "1:^text/"
   "2:^(model|model_check)\\.hpp$"
   "2:^quant/format\\.hpp$"

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "detail/parallel.hpp"
 #include "error.hpp"
 #include "features/featurizer.hpp"
 #include "fwd.hpp"
@@ -188,8 +189,6 @@ public:
         std::vector<std::string_view> views;
         for (const auto& t : texts) views.emplace_back(t);
         std::vector<prediction> out(views.size());
-        if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-        threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, views.size())));
         auto work = [&](std::size_t begin, std::size_t end) {
             workspace ws = make_workspace();
             for (std::size_t i = begin; i < end; ++i) {
@@ -197,26 +196,7 @@ public:
                 share_model(out[i]);
             }
         };
-        if (threads <= 1) {
-            work(0, views.size());
-            return out;
-        }
-        std::vector<std::thread> pool;
-        std::vector<std::exception_ptr> errors(threads);
-        const std::size_t chunk = (views.size() + threads - 1) / threads;
-        for (unsigned t = 0; t < threads; ++t) {
-            const std::size_t b = std::min(views.size(), t * chunk), e = std::min(views.size(), b + chunk);
-            pool.emplace_back([&, b, e, t] {
-                try {
-                    work(b, e);
-                } catch (...) {
-                    errors[t] = std::current_exception();
-                }
-            });
-        }
-        for (auto& th : pool) th.join();
-        for (auto& e : errors)
-            if (e) std::rethrow_exception(e);
+        detail::for_chunks(views.size(), threads, work);
         return out;
     }
 
