@@ -16,7 +16,7 @@ set(layer_rules
   "0:^(error|version|fwd)\\.hpp$"
   "0:^detail/(hash|string_map|base64|parallel)\\.hpp$"
   "1:^text/"
-  "2:^(model|model_check)\\.hpp$"
+  "2:^(model|model_check|tensor)\\.hpp$"
   "2:^quant/format\\.hpp$"
   "3:^features/"
   "4:^nn/"

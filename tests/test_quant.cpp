@@ -407,34 +407,64 @@ TEST_CASE("int8 weight-only kernel: every available version equals the scalar re
     });
 }
 
-TEST_CASE("quantize: int8 rows within half a step of the float weights, float weights dropped") {
+TEST_CASE("quantize: int8 tensors within half a step of the float weights, float values dropped") {
     const auto m = toy::model<float>();
     for (auto mode : {quant_mode::weight_only, quant_mode::full}) {
         const auto q = quantize(m, mode);
-        CHECK(q.quantized.mode == mode);
-        REQUIRE(q.quantized.trunk.size() == m.trunk.size());
-        REQUIRE(q.quantized.heads.size() == m.heads.size());
+        CHECK(q.quantization == mode);
+        CHECK(q.quantized());
+        REQUIRE(q.trunk.size() == m.trunk.size());
+        REQUIRE(q.heads.size() == m.heads.size());
         for (std::size_t l = 0; l < m.trunk.size(); ++l) {
             const auto* d = std::get_if<dense_spec<float>>(&m.trunk[l]);
-            if (!d) {
-                CHECK(q.quantized.trunk[l].empty());
-                continue;
-            }
-            CHECK(std::get<dense_spec<float>>(q.trunk[l]).weights.empty());
+            if (!d) continue;
+            const auto& w = std::get<dense_spec<float>>(q.trunk[l]).weights;
+            CHECK(w.type == dtype::int8);
+            CHECK(w.values.empty());
+            CHECK(w.rows == d->out);
+            CHECK(w.cols == d->in);
             CHECK(std::get<dense_spec<float>>(q.trunk[l]).bias == d->bias);
-            const auto& r = q.quantized.trunk[l];
             for (std::size_t o = 0; o < d->out; ++o)
                 for (std::size_t i = 0; i < d->in; ++i)
-                    CHECK(std::fabs(r.at(o, i) - d->weights[o * d->in + i]) <= r.scale[o] * 0.5f * 1.0001f);
+                    CHECK(std::fabs(w.at(o, i) - d->weights[o * d->in + i]) <= w.scale[o] * 0.5f * 1.0001f);
         }
-        CHECK(q.features.embedding.weights.empty());
-        CHECK(q.quantized.embedding.rows == m.features.embedding.vocab.size());
+        for (const auto& h : q.heads) CHECK(h.layer.weights.is_int8());
+        const auto& e = q.features.embedding.weights;
+        CHECK(e.is_int8());
+        CHECK(e.values.empty());
+        CHECK(e.rows == m.features.embedding.vocab.size());
         CHECK_THROWS_AS(quantize(m, quant_mode::none), error);
         // Re-quantizing switches the mode and keeps the int8 values.
         const auto other = quantize(q, mode == quant_mode::full ? quant_mode::weight_only : quant_mode::full);
-        CHECK(other.quantized.mode != mode);
-        CHECK(other.quantized.trunk[0].q == q.quantized.trunk[0].q);
+        CHECK(other.quantization != mode);
+        CHECK(std::get<dense_spec<float>>(other.trunk[0]).weights.q == std::get<dense_spec<float>>(q.trunk[0]).weights.q);
     }
+}
+
+TEST_CASE("validate_model: a model is all-float or all-int8") {
+    const auto q = quantize(toy::model<float>(), quant_mode::full);
+    const auto expect_mixed = [](const basic_model<float>& m, const std::string& path) {
+        try {
+            validate_model(m);
+            FAIL("a mixed model validated");
+        } catch (const artifact_error& e) {
+            CHECK(e.code() == errc::type);
+            CHECK(e.where() == path);
+            CHECK(std::string(e.what()).find("all-float or all-int8") != std::string::npos);
+        }
+    };
+    // A float head in an int8 model.
+    auto m = q;
+    m.heads[1].layer.weights = toy::model<float>().heads[1].layer.weights;
+    expect_mixed(m, "/heads/1/weights");
+    // int8 tensors in a model that says it is float.
+    m = q;
+    m.quantization = quant_mode::none;
+    expect_mixed(m, "/features/embedding/weights");
+    // The int8 tensor checks its own shape and scales.
+    m = q;
+    std::get<dense_spec<float>>(m.trunk[0]).weights.scale.pop_back();
+    CHECK_THROWS_AS(validate_model(m), artifact_error);
 }
 
 TEST_CASE("int8 classifiers track the float one on the toy model (embedding, two dense layers)") {
@@ -453,8 +483,8 @@ TEST_CASE("int8 classifiers track the float one on the toy model (embedding, two
     // The double model quantizes to the same int8 values.
     const auto qd = quantize(toy::model<double>(), quant_mode::full);
     const auto qf = quantize(toy::model<float>(), quant_mode::full);
-    CHECK(qd.quantized.trunk[0].q == qf.quantized.trunk[0].q);
-    CHECK(qd.quantized.heads[1].scale == qf.quantized.heads[1].scale);
+    CHECK(std::get<dense_spec<double>>(qd.trunk[0]).weights.q == std::get<dense_spec<float>>(qf.trunk[0]).weights.q);
+    CHECK(qd.heads[1].layer.weights.scale == qf.heads[1].layer.weights.scale);
     for (auto mode : {quant_mode::weight_only, quant_mode::full}) {
         const basic_classifier<double> d(quantize(toy::model<double>(), mode));
         const basic_classifier<double> fd(toy::model<double>());
@@ -496,11 +526,13 @@ TEST_CASE("a quantized artifact saves compactly and loads back predicting identi
             const classifier after = load_classifier_from_string(text);
             CHECK(after.quantization() == mode);
             // No float copy of the weights after loading.
-            CHECK(after.model().features.embedding.weights.empty());
-            CHECK(std::get<dense_spec<float>>(after.model().trunk[0]).weights.empty());
-            CHECK(after.model().heads[0].layer.weights.empty());
-            CHECK(after.model().quantized.trunk[0].q == q.quantized.trunk[0].q);
-            CHECK(after.model().quantized.trunk[0].scale == q.quantized.trunk[0].scale);
+            CHECK(after.model().features.embedding.weights.values.empty());
+            CHECK(after.model().features.embedding.weights.is_int8());
+            const auto& w0 = std::get<dense_spec<float>>(after.model().trunk[0]).weights;
+            CHECK(w0.values.empty());
+            CHECK(after.model().heads[0].layer.weights.values.empty());
+            CHECK(w0 == std::get<dense_spec<float>>(q.trunk[0]).weights);
+            CHECK(w0.scale == std::get<dense_spec<float>>(q.trunk[0]).weights.scale);
             CHECK(same_predictions(before, after, texts));
         }
     }

@@ -60,14 +60,14 @@ inline void read_mode_l2(const json& g, const std::string& p, count_mode& mode, 
     if (const json* l = optional_field(g, "l2", p)) l2 = get_bool(*l, p + "/l2");
 }
 
-// `q` non-null: a quantized artifact, whose weights go to `*q` as int8.
+// `int8`: a quantized artifact, whose weights are read as an int8 tensor.
 template <class T>
-dense_spec<T> read_dense(const json& j, const std::string& p, const load_options& lim, int8_rows* q = nullptr) {
+dense_spec<T> read_dense(const json& j, const std::string& p, const load_options& lim, bool int8) {
     dense_spec<T> d;
     d.in = static_cast<std::size_t>(get_uint(field(j, "in", p), p + "/in", lim.max_tensor_elements));
     d.out = static_cast<std::size_t>(get_uint(field(j, "out", p), p + "/out", lim.max_width));
-    if (q) *q = get_int8_rows(field(j, "weights", p), p + "/weights", d.out, d.in, lim);
-    else d.weights = get_tensor<T>(field(j, "weights", p), p + "/weights", d.out, d.in, lim);
+    d.weights = int8 ? get_int8_tensor<T>(field(j, "weights", p), p + "/weights", d.out, d.in, lim)
+                     : basic_tensor<T>::floating(d.out, d.in, get_tensor<T>(field(j, "weights", p), p + "/weights", d.out, d.in, lim));
     d.bias = get_tensor<T>(field(j, "bias", p), p + "/bias", d.out, 1, lim);
     return d;
 }
@@ -115,14 +115,13 @@ basic_model<T> native_model(const json& root, const load_options& lim) {
     if (ver < 1) throw artifact_error(errc::version, "/version", "expected version >= 1, got " + std::to_string(ver));
     if (const json* v = optional_field(root, "producer", "")) m.producer = get_string(*v, "/producer");
     if (const json* v = optional_field(root, "normalizer", "")) m.normalizer = read_normalizer(*v, "/normalizer", lim);
-    auto& qw = m.quantized;
     if (const json* q = optional_field(root, "quantization", "")) {
         const std::string s = get_string(field(*q, "mode", "/quantization"), "/quantization/mode");
-        if (s == "weight-only") qw.mode = quant_mode::weight_only;
-        else if (s == "full") qw.mode = quant_mode::full;
+        if (s == "weight-only") m.quantization = quant_mode::weight_only;
+        else if (s == "full") m.quantization = quant_mode::full;
         else throw artifact_error(errc::value, "/quantization/mode", "expected \"weight-only\" or \"full\", got \"" + s + "\"");
     }
-    const bool quant = qw.active();
+    const bool quant = m.quantized();
 
     const json& f = field(root, "features", "");
     auto& fs = m.features;
@@ -165,8 +164,10 @@ basic_model<T> native_model(const json& root, const load_options& lim) {
                                                                   std::to_string(e.vocab.size()) + ", got " + std::to_string(u));
             e.unk = static_cast<std::int32_t>(u);
         }
-        if (quant) qw.embedding = get_int8_rows(field(*g, "weights", p), p + "/weights", e.vocab.size(), e.dim, lim);
-        else e.weights = get_tensor<T>(field(*g, "weights", p), p + "/weights", e.vocab.size(), e.dim, lim);
+        const json& w = field(*g, "weights", p);
+        e.weights = quant ? get_int8_tensor<T>(w, p + "/weights", e.vocab.size(), e.dim, lim)
+                          : basic_tensor<T>::floating(e.vocab.size(), e.dim,
+                                                      get_tensor<T>(w, p + "/weights", e.vocab.size(), e.dim, lim));
     }
 
     const json& trunk = field(root, "trunk", "");
@@ -175,8 +176,7 @@ basic_model<T> native_model(const json& root, const load_options& lim) {
     for (std::size_t l = 0; l < trunk.size(); ++l) {
         const std::string p = "/trunk/" + std::to_string(l);
         const std::string type = get_string(field(trunk[l], "type", p), p + "/type");
-        if (quant) qw.trunk.emplace_back();
-        if (type == "dense") m.trunk.emplace_back(read_dense<T>(trunk[l], p, lim, quant ? &qw.trunk.back() : nullptr));
+        if (type == "dense") m.trunk.emplace_back(read_dense<T>(trunk[l], p, lim, quant));
         else if (type == "relu") m.trunk.emplace_back(relu_spec{});
         else throw artifact_error(errc::value, p + "/type", "expected \"dense\" or \"relu\", got \"" + type + "\"");
     }
@@ -194,8 +194,7 @@ basic_model<T> native_model(const json& root, const load_options& lim) {
         else if (kind == "sigmoid") hs.kind = head_kind::sigmoid;
         else throw artifact_error(errc::value, p + "/kind", "expected \"softmax\" or \"sigmoid\", got \"" + kind + "\"");
         hs.labels = get_strings(field(heads[h], "labels", p), p + "/labels", lim.max_labels);
-        if (quant) qw.heads.emplace_back();
-        hs.layer = read_dense<T>(heads[h], p, lim, quant ? &qw.heads.back() : nullptr);
+        hs.layer = read_dense<T>(heads[h], p, lim, quant);
         if (const json* r = optional_field(heads[h], "review", p)) {
             const std::string rp = p + "/review";
             if (const json* v = optional_field(*r, "min_confidence", rp)) hs.review.min_confidence = get_number(*v, rp + "/min_confidence");
@@ -253,7 +252,8 @@ json write_tensor(const std::vector<T>& v, std::size_t rows, std::size_t cols, c
 
 // int8 values are always a base64 blob (there is no int array form); the
 // scales follow the weight encoding, as f32 whatever the model's type.
-inline json write_int8(const int8_rows& q, const save_options& opt) {
+template <class T>
+json write_int8(const basic_tensor<T>& q, const save_options& opt) {
     json scale;
     if (opt.weights == weight_encoding::arrays) {
         scale = json::array();
@@ -270,9 +270,16 @@ inline json write_int8(const int8_rows& q, const save_options& opt) {
                 {"scale", scale}};
 }
 
+// A tensor in its own dtype; a float one written as `rows x cols` (its
+// owner's shape).
 template <class T>
-json write_dense(const dense_spec<T>& d, const save_options& opt, const int8_rows* q = nullptr) {
-    return json{{"in", d.in}, {"out", d.out}, {"weights", q ? write_int8(*q, opt) : write_tensor(d.weights, d.out, d.in, opt)},
+json write_weights(const basic_tensor<T>& t, std::size_t rows, std::size_t cols, const save_options& opt) {
+    return t.is_int8() ? write_int8(t, opt) : write_tensor(t.values, rows, cols, opt);
+}
+
+template <class T>
+json write_dense(const dense_spec<T>& d, const save_options& opt) {
+    return json{{"in", d.in}, {"out", d.out}, {"weights", write_weights(d.weights, d.out, d.in, opt)},
                 {"bias", write_tensor(d.bias, d.out, std::size_t(1), opt)}};
 }
 
@@ -287,8 +294,7 @@ json model_to_json(const basic_model<T>& m, const save_options& opt) {
     root["normalizer"] = {{"lowercase", m.normalizer.lowercase}, {"url_token", m.normalizer.url_token},
                           {"email_token", m.normalizer.email_token}, {"number_token", m.normalizer.number_token},
                           {"max_repeat", m.normalizer.max_repeat}, {"lexicon", lex}};
-    const bool quant = m.quantized.active();
-    if (quant) root["quantization"] = {{"mode", to_string(m.quantized.mode)}};
+    if (m.quantized()) root["quantization"] = {{"mode", to_string(m.quantization)}};
     const auto& f = m.features;
     json fj = json::object();
     fj["bow"] = {{"mode", to_string(f.bow.mode)}, {"l2", f.bow.l2}, {"vocab", f.bow.vocab}};
@@ -303,13 +309,12 @@ json model_to_json(const basic_model<T>& m, const save_options& opt) {
     if (f.embedding.dim > 0)
         fj["embedding"] = {{"dim", f.embedding.dim}, {"max_tokens", f.embedding.max_tokens}, {"unk", f.embedding.unk},
                            {"vocab", f.embedding.vocab},
-                           {"weights", quant ? write_int8(m.quantized.embedding, opt)
-                                             : write_tensor(f.embedding.weights, f.embedding.vocab.size(), f.embedding.dim, opt)}};
+                           {"weights", write_weights(f.embedding.weights, f.embedding.vocab.size(), f.embedding.dim, opt)}};
     root["features"] = fj;
     json trunk = json::array();
     for (std::size_t l = 0; l < m.trunk.size(); ++l) {
         if (const auto* d = std::get_if<dense_spec<T>>(&m.trunk[l])) {
-            json dj = write_dense(*d, opt, quant ? &m.quantized.trunk[l] : nullptr);
+            json dj = write_dense(*d, opt);
             dj["type"] = "dense";
             trunk.push_back(dj);
         } else {
@@ -320,7 +325,7 @@ json model_to_json(const basic_model<T>& m, const save_options& opt) {
     json heads = json::array();
     for (std::size_t i = 0; i < m.heads.size(); ++i) {
         const auto& h = m.heads[i];
-        json hj = write_dense(h.layer, opt, quant ? &m.quantized.heads[i] : nullptr);
+        json hj = write_dense(h.layer, opt);
         hj["name"] = h.name;
         hj["kind"] = h.kind == head_kind::softmax ? "softmax" : "sigmoid";
         hj["labels"] = h.labels;

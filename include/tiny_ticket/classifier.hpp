@@ -145,7 +145,7 @@ public:
         return n ? *n : empty<quant::basic_qnetwork<T>>();
     }
     /// Which kernels predict runs: none (float), weight_only or full int8.
-    quant_mode quantization() const noexcept { return state_->model.quantized.mode; }
+    quant_mode quantization() const noexcept { return state_->model.quantization; }
 
     /// A workspace sized for this model, so the first predict does not allocate
     /// for typical tickets (up to ~4 KB of text).
@@ -225,11 +225,11 @@ public:
     /// Approximate bytes held by the loaded model (spec plus prepared tables).
     std::size_t memory_bytes() const noexcept {
         const auto& m = state_->model;
-        std::size_t n = state_->net.memory_bytes() + m.quantized.memory_bytes() +
-                        m.features.embedding.weights.capacity() * sizeof(T);
+        std::size_t n = state_->net.memory_bytes() + m.features.embedding.weights.memory_bytes();
         for (const auto& l : m.trunk)
-            if (const auto* d = std::get_if<dense_spec<T>>(&l)) n += (d->weights.capacity() + d->bias.capacity()) * sizeof(T);
-        for (const auto& h : m.heads) n += (h.layer.weights.capacity() + h.layer.bias.capacity()) * sizeof(T);
+            if (const auto* d = std::get_if<dense_spec<T>>(&l))
+                n += d->weights.memory_bytes() + d->bias.capacity() * sizeof(T);
+        for (const auto& h : m.heads) n += h.layer.weights.memory_bytes() + h.layer.bias.capacity() * sizeof(T);
         return n;
     }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "quant/format.hpp"
+#include "tensor.hpp"
 #include "text/config.hpp"
 
 namespace tiny_ticket {
@@ -61,7 +62,7 @@ struct embedding_spec {
     std::int32_t unk = -1;
     std::size_t dim = 0;
     std::size_t max_tokens = 0;  ///< 0: all tokens
-    std::vector<T> weights;       ///< vocab.size() x dim, row-major
+    basic_tensor<T> weights;      ///< vocab.size() x dim, row-major
 };
 
 /// All feature groups. The network input is laid out as
@@ -88,7 +89,7 @@ template <class T>
 struct dense_spec {
     std::size_t in = 0;
     std::size_t out = 0;
-    std::vector<T> weights;
+    basic_tensor<T> weights;  ///< out x in
     std::vector<T> bias;
 };
 
@@ -139,10 +140,13 @@ struct basic_model {
     std::vector<self_test_case> self_tests;
     /// Absolute tolerance for self-test scores.
     double self_test_tolerance = 1e-4;
-    /// int8 weights (quant/): when `quantized.active()`, the dense layers and
-    /// the embedding table keep their shapes and biases here but their float
-    /// `weights` are empty, and the classifier runs the int8 kernels.
-    quantized_weights quantized;
+    /// Which int8 arithmetic runs (quant/). none: every weight tensor (dense
+    /// layers, heads, embedding table) is float; otherwise every one is int8
+    /// and the classifier runs the int8 kernels. Never a mix (validate_model).
+    /// Biases are float either way.
+    quant_mode quantization = quant_mode::none;
+
+    bool quantized() const noexcept { return quantization != quant_mode::none; }
 };
 
 }  // namespace tiny_ticket

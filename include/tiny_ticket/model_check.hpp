@@ -35,43 +35,52 @@ void check_finite(const std::vector<T>& v, const std::string& where) {
                                                          " at index " + std::to_string(i));
 }
 
-inline void check_int8(const int8_rows& q, std::size_t rows, std::size_t cols, const std::string& where) {
-    if (q.rows != rows || q.cols != cols || q.q.size() != rows * cols)
+// One weight tensor, expected `rows x cols` and of the model's dtype: a model
+// is all-float or all-int8 (the artifact stores one or the other, and the
+// network runs one set of kernels).
+template <class T>
+void check_tensor(const basic_tensor<T>& t, std::size_t rows, std::size_t cols, quant_mode mode,
+                  const std::string& where) {
+    const bool want_int8 = mode != quant_mode::none;
+    if (t.is_int8() != want_int8)
+        throw artifact_error(errc::type, where,
+                             want_int8 ? std::string("expected an int8 tensor (the model is quantized, ") + to_string(mode) +
+                                             "; a model is all-float or all-int8), got float weights"
+                                       : std::string("expected float weights (the model is not quantized; a model is "
+                                                     "all-float or all-int8), got an int8 tensor"));
+    if (!t.is_int8()) {
+        if (t.values.size() != rows * cols || ((t.rows || t.cols) && (t.rows != rows || t.cols != cols)))
+            throw artifact_error(errc::shape, where,
+                                 "expected " + std::to_string(rows) + "x" + std::to_string(cols) + " values, got " +
+                                     std::to_string(t.values.size()));
+        check_finite(t.values, where);
+        return;
+    }
+    if (t.rows != rows || t.cols != cols || t.q.size() != rows * cols)
         throw artifact_error(errc::shape, where,
                              "expected " + std::to_string(rows) + "x" + std::to_string(cols) + " int8 values, got " +
-                                 std::to_string(q.rows) + "x" + std::to_string(q.cols) + " (" + std::to_string(q.q.size()) +
+                                 std::to_string(t.rows) + "x" + std::to_string(t.cols) + " (" + std::to_string(t.q.size()) +
                                  " values)");
-    if (q.scale.size() != rows)
+    if (t.scale.size() != rows)
         throw artifact_error(errc::shape, where + "/scale",
                              "expected " + std::to_string(rows) + " scales (one per row), got " +
-                                 std::to_string(q.scale.size()));
-    check_finite(q.scale, where + "/scale");
-    for (std::size_t i = 0; i < q.q.size(); ++i)
-        if (q.q[i] < -127)
-            throw artifact_error(errc::value, where, "expected int8 values in [-127, 127], got " + std::to_string(q.q[i]) +
+                                 std::to_string(t.scale.size()));
+    check_finite(t.scale, where + "/scale");
+    for (std::size_t i = 0; i < t.q.size(); ++i)
+        if (t.q[i] < -127)
+            throw artifact_error(errc::value, where, "expected int8 values in [-127, 127], got " + std::to_string(t.q[i]) +
                                                          " at index " + std::to_string(i));
 }
 
-// `q` non-null: the layer is quantized, its values are in `q` and the float
-// weights must be empty (a model never carries both).
 template <class T>
-void check_dense(const dense_spec<T>& d, const std::string& where, const int8_rows* q = nullptr) {
+void check_dense(const dense_spec<T>& d, const std::string& where, quant_mode mode) {
     if (d.in == 0 || d.out == 0)
         throw artifact_error(errc::shape, where, "expected non-zero dimensions, got " + std::to_string(d.out) + "x" +
                                                      std::to_string(d.in));
-    if (q) {
-        if (!d.weights.empty())
-            throw artifact_error(errc::shape, where + "/weights",
-                                 "expected no float weights in a quantized model, got " + std::to_string(d.weights.size()));
-        check_int8(*q, d.out, d.in, where + "/weights");
-    } else if (d.weights.size() != d.in * d.out)
-        throw artifact_error(errc::shape, where + "/weights",
-                             "expected " + std::to_string(d.out) + "x" + std::to_string(d.in) + " values, got " +
-                                 std::to_string(d.weights.size()));
+    check_tensor(d.weights, d.out, d.in, mode, where + "/weights");
     if (d.bias.size() != d.out)
         throw artifact_error(errc::shape, where + "/bias",
                              "expected " + std::to_string(d.out) + " values, got " + std::to_string(d.bias.size()));
-    check_finite(d.weights, where + "/weights");
     check_finite(d.bias, where + "/bias");
 }
 
@@ -103,34 +112,13 @@ template <class T>
 void validate_model(const basic_model<T>& m) {
     const auto& f = m.features;
     const auto& e = f.embedding;
-    const quantized_weights& qw = m.quantized;
-    const bool quant = qw.active();
-    if (quant && qw.trunk.size() != m.trunk.size())
-        throw artifact_error(errc::shape, "/trunk", "expected one int8 tensor slot per trunk layer (" +
-                                                        std::to_string(m.trunk.size()) + "), got " +
-                                                        std::to_string(qw.trunk.size()));
-    if (quant && qw.heads.size() != m.heads.size())
-        throw artifact_error(errc::shape, "/heads", "expected one int8 tensor per head (" + std::to_string(m.heads.size()) +
-                                                        "), got " + std::to_string(qw.heads.size()));
-    if (e.dim > 0 && quant) {
-        if (!e.weights.empty())
-            throw artifact_error(errc::shape, "/features/embedding/weights",
-                                 "expected no float weights in a quantized model, got " + std::to_string(e.weights.size()));
-        detail::check_int8(qw.embedding, e.vocab.size(), e.dim, "/features/embedding/weights");
+    const quant_mode mode = m.quantization;
+    if (e.dim > 0) {
+        detail::check_tensor(e.weights, e.vocab.size(), e.dim, mode, "/features/embedding/weights");
         if (e.unk >= static_cast<std::int32_t>(e.vocab.size()))
             throw artifact_error(errc::value, "/features/embedding/unk",
                                  "expected an index below " + std::to_string(e.vocab.size()) + ", got " +
                                      std::to_string(e.unk));
-    } else if (e.dim > 0) {
-        if (e.weights.size() != e.vocab.size() * e.dim)
-            throw artifact_error(errc::shape, "/features/embedding/weights",
-                                 "expected " + std::to_string(e.vocab.size()) + "x" + std::to_string(e.dim) +
-                                     " values, got " + std::to_string(e.weights.size()));
-        if (e.unk >= static_cast<std::int32_t>(e.vocab.size()))
-            throw artifact_error(errc::value, "/features/embedding/unk",
-                                 "expected an index below " + std::to_string(e.vocab.size()) + ", got " +
-                                     std::to_string(e.unk));
-        detail::check_finite(e.weights, "/features/embedding/weights");
     }
     const auto& c = f.char_ngrams;
     if (c.buckets > 0 && (c.min_n < 1 || c.max_n < c.min_n || c.max_n > 32))
@@ -148,7 +136,7 @@ void validate_model(const basic_model<T>& m) {
                                      "expected " + std::to_string(width) + " inputs (" +
                                          (l == 0 ? std::string("the feature width") : std::string("previous layer's output")) +
                                          "), got " + std::to_string(d->in));
-            detail::check_dense(*d, where, quant ? &qw.trunk[l] : nullptr);
+            detail::check_dense(*d, where, mode);
             width = d->out;
         } else if (l == 0) {
             throw artifact_error(errc::value, where, "expected the trunk to start with a dense layer, got relu");
@@ -165,7 +153,7 @@ void validate_model(const basic_model<T>& m) {
             throw artifact_error(errc::shape, where + "/in",
                                  "expected " + std::to_string(width) + " inputs (the trunk's output), got " +
                                      std::to_string(hs.layer.in));
-        detail::check_dense(hs.layer, where, quant ? &qw.heads[h] : nullptr);
+        detail::check_dense(hs.layer, where, mode);
         if (hs.kind == head_kind::sigmoid) {
             if (hs.layer.out != 1 || hs.labels.size() != 2)
                 throw artifact_error(errc::shape, where + "/labels",

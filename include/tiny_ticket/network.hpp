@@ -25,7 +25,7 @@ public:
 
     /// Expects a model validated for shapes (validate_model). Allocates.
     explicit basic_model_network(const basic_model<T>& m) {
-        if (m.quantized.active()) net_.template emplace<quant::basic_qnetwork<T>>(m);
+        if (m.quantized()) net_.template emplace<quant::basic_qnetwork<T>>(m);
         else net_.template emplace<nn::basic_network<T>>(m);
     }
 

@@ -17,6 +17,7 @@
 #include "../error.hpp"
 #include "../load_options.hpp"
 #include "../quant/format.hpp"
+#include "../tensor.hpp"
 #include "base64.hpp"
 
 namespace tiny_ticket {
@@ -467,8 +468,9 @@ std::vector<T> get_tensor(const json& j, const std::string& path, std::size_t ro
 /// Reads an int8 tensor of a quantized artifact as int8 without a float
 /// copy: `{"dtype": "i8", "shape": [rows, cols], "base64": ..., "scale": <tensor
 /// of rows floats>}`, values in [-127, 127].
-inline int8_rows get_int8_rows(const json& j, const std::string& path, std::size_t rows, std::size_t cols,
-                               const load_options& lim) {
+template <class T>
+basic_tensor<T> get_int8_tensor(const json& j, const std::string& path, std::size_t rows, std::size_t cols,
+                                const load_options& lim) {
     const std::size_t n = rows * cols;
     if (cols != 0 && (n / cols != rows || n > lim.max_tensor_elements))
         throw artifact_error(errc::limit, path, "expected at most " + std::to_string(lim.max_tensor_elements) +
@@ -489,7 +491,8 @@ inline int8_rows get_int8_rows(const json& j, const std::string& path, std::size
     }
     const std::string bp = path + "/base64";
     const auto bytes = decode_blob(field(j, "base64", path), bp, n);
-    int8_rows out;
+    basic_tensor<T> out;
+    out.type = dtype::int8;
     out.rows = rows;
     out.cols = cols;
     out.scale = get_tensor<float>(field(j, "scale", path), path + "/scale", rows, 1, lim);

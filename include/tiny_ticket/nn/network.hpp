@@ -42,6 +42,8 @@ public:
         const auto* first = m.trunk.empty() ? nullptr : std::get_if<dense_spec<T>>(&m.trunk.front());
         if (!first)
             throw error(errc::argument, "model", "expected the trunk to start with a dense layer");
+        if (first->weights.is_int8())
+            throw error(errc::argument, "model", "expected a float model, got int8 weights (use quant::basic_qnetwork)");
         const std::size_t sparse = m.features.sparse_width();
         sparse_ = sparse;
         char_offset_ = m.features.char_offset();

@@ -47,12 +47,11 @@ public:
     /// projection are temporary. `kernels` must be available() (tests pass
     /// each one; everyone else keeps the widest this CPU runs).
     explicit basic_qnetwork(const basic_model<T>& m, kernel_set kernels = best_kernel_set())
-        : mode_(m.quantized.mode), kernels_(kernels) {
-        const auto& qw = m.quantized;
+        : mode_(m.quantization), kernels_(kernels) {
         const auto* first = m.trunk.empty() ? nullptr : std::get_if<dense_spec<T>>(&m.trunk.front());
-        if (!first || qw.trunk.empty() || qw.trunk.front().rows != first->out)
+        if (!first || !first->weights.is_int8() || first->weights.rows != first->out)
             throw error(errc::argument, "model", "expected the trunk to start with a quantized dense layer");
-        const int8_rows& q0 = qw.trunk.front();
+        const basic_tensor<T>& q0 = first->weights;
         const std::size_t sparse = m.features.sparse_width();
         const std::size_t dim = m.features.embedding.dim;
         hidden0_ = first->out;
@@ -76,7 +75,7 @@ public:
         if (rows) {
             // P = E W_emb^T from the int8 values, then one scale per output
             // column so a token's contribution is a plain int8 row sum.
-            const int8_rows& e = qw.embedding;
+            const basic_tensor<T>& e = m.features.embedding.weights;
             std::vector<float> p(rows * hidden0_);
             for (std::size_t r = 0; r < rows; ++r)
                 for (std::size_t o = 0; o < hidden0_; ++o) {
@@ -99,7 +98,7 @@ public:
         max_in_ = 0;
         for (std::size_t l = 1; l < m.trunk.size(); ++l) {
             if (const auto* d = std::get_if<dense_spec<T>>(&m.trunk[l])) {
-                layers_.emplace_back(qlayer(*d, qw.trunk[l]));
+                layers_.emplace_back(qlayer(d->weights, d->bias));
                 width = d->out;
             } else {
                 layers_.emplace_back(relu_spec{});
@@ -107,12 +106,13 @@ public:
             if (pad_out(width) > max_width_) max_width_ = pad_out(width);
         }
         trunk_out_ = width;
-        int8_rows fused;
+        basic_tensor<T> fused;
+        fused.type = dtype::int8;
         std::vector<T> fused_bias;
         fused.cols = width;
         for (std::size_t h = 0; h < m.heads.size(); ++h) {
             head_offset_.push_back(fused.rows);
-            const int8_rows& hq = qw.heads[h];
+            const basic_tensor<T>& hq = m.heads[h].layer.weights;
             fused.rows += hq.rows;
             fused.q.insert(fused.q.end(), hq.q.begin(), hq.q.end());
             fused.scale.insert(fused.scale.end(), hq.scale.begin(), hq.scale.end());
@@ -237,7 +237,7 @@ private:
         std::vector<T> bias;
 
         qlayer() = default;
-        qlayer(const int8_rows& q, const std::vector<T>& b)
+        qlayer(const basic_tensor<T>& q, const std::vector<T>& b)
             : in(q.cols), out(q.rows), stride(pad_out(q.rows)), wt(q.cols * stride, 0), scale(stride, 0.0f),
               bias(stride, T(0)) {
             for (std::size_t o = 0; o < out; ++o) {
@@ -246,7 +246,6 @@ private:
                 for (std::size_t i = 0; i < in; ++i) wt[i * stride + o] = q.q[o * in + i];
             }
         }
-        qlayer(const dense_spec<T>& d, const int8_rows& q) : qlayer(q, d.bias) {}
         std::size_t memory_bytes() const noexcept {
             return wt.capacity() + scale.capacity() * sizeof(float) + bias.capacity() * sizeof(T);
         }

@@ -29,26 +29,19 @@ basic_model<T> quantize_weights(const basic_model<T>& m, quant_mode mode) {
         throw error(errc::argument, "mode", "expected weight-only or full, got none");
     validate_model(m);
     basic_model<T> out = m;
-    auto& qw = out.quantized;
-    if (!qw.active()) {
-        qw.trunk.assign(out.trunk.size(), int8_rows{});
-        for (std::size_t l = 0; l < out.trunk.size(); ++l)
-            if (auto* d = std::get_if<dense_spec<T>>(&out.trunk[l])) {
-                qw.trunk[l] = quantize_rows(d->weights, d->out, d->in);
-                std::vector<T>().swap(d->weights);
-            }
-        qw.heads.clear();
-        for (auto& h : out.heads) {
-            qw.heads.push_back(quantize_rows(h.layer.weights, h.layer.out, h.layer.in));
-            std::vector<T>().swap(h.layer.weights);
-        }
+    if (!out.quantized()) {
+        // Each tensor is replaced by its int8 form, so the float values are
+        // freed as it goes and the model never holds a layer twice.
+        for (auto& l : out.trunk)
+            if (auto* d = std::get_if<dense_spec<T>>(&l)) d->weights = quantize_rows(d->weights.values, d->out, d->in);
+        for (auto& h : out.heads) h.layer.weights = quantize_rows(h.layer.weights.values, h.layer.out, h.layer.in);
         auto& e = out.features.embedding;
-        if (e.dim > 0) qw.embedding = quantize_rows(e.weights, e.vocab.size(), e.dim);
-        std::vector<T>().swap(e.weights);
+        if (e.dim > 0) e.weights = quantize_rows(e.weights.values, e.vocab.size(), e.dim);
+        else e.weights.clear();
         const std::string tag = std::string(" + int8 ") + to_string(mode);
         out.producer = (m.producer.empty() ? std::string("tiny_ticket") : m.producer) + tag;
     }
-    qw.mode = mode;
+    out.quantization = mode;
     return out;
 }
 
