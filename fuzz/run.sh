@@ -23,7 +23,7 @@ if [ -z "${TINY_TICKET_FUZZ_MODEL:-}" ] && [ -f "$repo/../shared/compat/tickets-
 fi
 
 flags=(-std=c++17 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-       -I"$repo/include" -I"$repo/tests" -I"$here" -Wall -Wextra)
+       -I"$repo/include" -I"$repo/train/include" -I"$repo/tests" -I"$here" -Wall -Wextra)
 mkdir -p "$build"
 
 # Targets: fuzz_<name>.cpp; the data-reader target only exists once the
