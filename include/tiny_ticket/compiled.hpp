@@ -33,7 +33,6 @@
 #define TINY_TICKET_FLOAT_INSTANTIATIONS(X)                                                                     \
     X class tiny_ticket::basic_classifier<float>;                                                              \
     X class tiny_ticket::basic_featurizer<float>;                                                              \
-    X class tiny_ticket::nn::dense<float>;                                                                     \
     X class tiny_ticket::nn::basic_network<float>;                                                             \
     X class tiny_ticket::quant::basic_qnetwork<float>;                                                         \
     X class tiny_ticket::basic_model_network<float>;                                                           \
