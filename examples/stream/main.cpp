@@ -86,21 +86,16 @@ private:
 int run(const std::vector<std::string>& argv) {
     const cli::args a(argv, {"model", "threads", "chunk", "output", "format"}, {"explain", "no-progress"});
     if (!a.positional().empty()) throw cli::usage_error("unexpected argument '" + a.positional()[0] + "'");
-    const auto mode = cli::parse_output_mode(a.value("output").value_or("full"));
-    const auto format = cli::parse_output_format(a.value("format").value_or("jsonl"));
-    if (a.flag("explain") && (mode != cli::output_mode::full || format != cli::output_format::jsonl))
-        throw cli::usage_error("--explain needs --output full --format jsonl");
-    const auto threads = static_cast<unsigned>(a.integer("threads", 1, 0, 1024));
-    const auto chunk = static_cast<std::size_t>(a.integer("chunk", 1024, 1, 1 << 24));
+    const cli::bulk_args b = cli::read_bulk_args(a);
     const auto clf = tiny_ticket::load_classifier(a.value("model").value_or("models/tiny_ticket-default-v4.json"));
-    const cli::prediction_writer writer(clf, mode, format);
+    const cli::prediction_writer writer(clf, b.mode, b.format);
     std::optional<tiny_ticket::explainer> explainer;
-    if (a.flag("explain")) explainer.emplace(clf);
+    if (b.explain) explainer.emplace(clf);
 
     progress bar(!a.flag("no-progress") && isatty(STDERR_FILENO) != 0);
     cli::bulk_options o;
-    o.threads = threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : threads;
-    o.chunk = chunk;
+    o.threads = b.threads;
+    o.chunk = b.chunk;
     o.explainer = explainer ? &*explainer : nullptr;
     o.program = "stream";
     o.flush_each_chunk = isatty(STDOUT_FILENO) != 0;

@@ -32,9 +32,32 @@
 
 #include <tiny_ticket/tiny_ticket.hpp>
 
+#include "cli.hpp"
 #include "output.hpp"
 
 namespace cli {
+
+/// The options `predict` and `stream` share, read and checked in one place.
+struct bulk_args {
+    output_mode mode = output_mode::full;
+    output_format format = output_format::jsonl;
+    unsigned threads = 1;  ///< resolved: 0 on the command line means one per core
+    std::size_t chunk = 1024;
+    bool explain = false;
+};
+
+inline bulk_args read_bulk_args(const args& a) {
+    bulk_args b;
+    b.mode = parse_output_mode(a.value("output").value_or("full"));
+    b.format = parse_output_format(a.value("format").value_or("jsonl"));
+    b.explain = a.flag("explain");
+    if (b.explain && (b.mode != output_mode::full || b.format != output_format::jsonl))
+        throw usage_error("--explain needs --output full --format jsonl");
+    b.threads = static_cast<unsigned>(a.integer("threads", 1, 0, 1024));
+    if (b.threads == 0) b.threads = std::max(1u, std::thread::hardware_concurrency());
+    b.chunk = static_cast<std::size_t>(a.integer("chunk", 1024, 1, 1 << 24));
+    return b;
+}
 
 struct bulk_options {
     unsigned threads = 1;      ///< workers; 1: all in the calling thread
