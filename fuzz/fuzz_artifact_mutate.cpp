@@ -34,7 +34,7 @@ const char* const k_strings[] = {"", "f32", "f64", "i8", "dense", "relu", "softm
                                  "count", "binary", "tiny_ticket", "refund", "a b", "not received", "-x", "~/"};
 const char* const k_keys[] = {"format", "version", "in", "out", "weights", "bias", "dtype", "base64", "shape", "scale",
                               "labels", "name", "kind", "vocab", "dim", "unk", "max_tokens", "buckets", "min_n",
-                              "max_n", "lexicon", "max_repeat", "self_test", "cases", "tolerance", "metrics",
+                              "max_n", "lexicon", "max_repeat", "emoji", "self_test", "cases", "tolerance", "metrics",
                               "in_features", "out_features", "weight", "type", "layers", "heads", "embedding"};
 
 std::int64_t interesting_int(FuzzedDataProvider& in) {

@@ -223,3 +223,36 @@ TEST_CASE("a prediction returned by value outlives its classifier") {
     CHECK(batch[1]["intent"].label == "refund");
     CHECK((*batch[1]["intent"].labels)[batch[1]["intent"].label_index] == "refund");
 }
+
+TEST_CASE("the emoji option is stored with the artifact; older artifacts read as off and save unchanged") {
+    auto m = toy::model<float>();
+    // Off: no key written, so a model without emoji tokens saves as before.
+    const json off = json::parse(save_model_to_string(m));
+    CHECK_FALSE(off["normalizer"].contains("emoji"));
+    CHECK_FALSE(load_classifier_from_string(off.dump()).model().normalizer.emoji);
+
+    // On: the tokens reach the features, and survive a save and a load.
+    m.normalizer.emoji = true;
+    m.features.bow.vocab[9] = "<angry>";  // in place of "track": same width
+    const std::string saved = save_model_to_string(m);
+    CHECK(json::parse(saved)["normalizer"]["emoji"] == true);
+    const auto clf = load_classifier_from_string(saved);
+    CHECK(clf.model().normalizer.emoji);
+    const auto angry = clf.predict("\xF0\x9F\x98\xA1\xF0\x9F\x98\xA1");
+    const auto empty = clf.predict("");
+    bool differs = false;
+    for (std::size_t h = 0; h < clf.num_heads(); ++h)
+        for (std::size_t k = 0; k < angry.heads[h].scores.size(); ++k)
+            differs = differs || angry.heads[h].scores[k] != empty.heads[h].scores[k];
+    CHECK(differs);
+    CHECK(save_model_to_string(clf.model()) == saved);
+
+    json bad = json::parse(saved);
+    bad["normalizer"]["emoji"] = "yes";
+    try {
+        (void)load_classifier_from_string(bad.dump());
+        FAIL("expected an artifact_error");
+    } catch (const artifact_error& e) {
+        CHECK(e.where() == "/normalizer/emoji");
+    }
+}

@@ -207,3 +207,68 @@ TEST_CASE("word scan: words of every length at every offset, with '_' anywhere")
     }
     CHECK(checked > 1000);
 }
+
+namespace {
+
+normalizer with_emoji(bool on) {
+    normalizer_config c;
+    c.lexicon = {{"nahi", "not"}};
+    c.max_repeat = 2;
+    c.emoji = on;
+    return normalizer(c);
+}
+
+}  // namespace
+
+TEST_CASE("emoji and emoticons become class tokens when the config asks") {
+    const normalizer n = with_emoji(true);
+    // Written from text/emoji.hpp's contract, one behaviour per row.
+    const row rows[] = {
+        {"order arrived broken \xF0\x9F\x98\xA1", "order arrived broken <angry>"},               // 😡
+        {"\xF0\x9F\x98\xA1\xF0\x9F\x98\xA1\xF0\x9F\x98\xA1", "<angry> <angry> <angry>"},           // 😡😡😡
+        {"thanks!! \xF0\x9F\x99\x8F\xF0\x9F\x98\x8A", "thanks <thanks> <happy>"},                  // 🙏😊
+        {"\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD great", "<happy> great"},                              // 👍🏽: skin tone dropped
+        {"\xE2\x9D\xA4\xEF\xB8\x8F love it", "<love> love it"},                                    // ❤️: variation selector dropped
+        {"\xF0\x9F\x9A\x80 shipped", "<emoji> shipped"},                                           // 🚀: unlisted emoji
+        {"still waiting :(", "still waiting <sad>"},
+        {"still waiting :(((", "still waiting <sad>"},
+        {"great job :-) thanks", "great job <happy> thanks"},
+        {"thanks:)", "thanks <happy>"},
+        {"lol xD", "lol <laugh>"},
+        {"WHERE IS IT >:(", "where is it <angry>"},
+        {"i <3 this app", "i <love> this app"},
+        {"broke my heart </3", "broke my heart <sad>"},
+        {"meh :/ not sure", "meh <annoyed> not sure"},
+        {"paisa nahi mila :'(", "paisa not mila <sad>"},
+        // Not emoticons: the bytes belong to something else.
+        {"meet at 10:30 please", "meet at <num> <num> please"},
+        {"see https://x.example/a now", "see <url> now"},
+        {"re:Deal for <30 days", "re deal for < <num> days"},
+        {"maxD and XDR", "maxd and xdr"},
+        // Typographic quotes and other 3-byte symbols are not emoji.
+        {"it\xE2\x80\x99s fine", "it s fine"},
+        // Invalid UTF-8 passes through to the normal folding.
+        {"bad \xF0\x9F\x98 byte", "bad byte"},
+    };
+    for (const auto& r : rows) {
+        CAPTURE(r.in);
+        CHECK(n.normalize(r.in) == r.out);
+    }
+}
+
+TEST_CASE("without the emoji option, emoji fold away exactly as before") {
+    const normalizer off = with_emoji(false);
+    CHECK(off.normalize("\xF0\x9F\x98\xA1\xF0\x9F\x98\xA1") == "");
+    CHECK(off.normalize("still waiting :(") == "still waiting");
+    CHECK(off.normalize("i <3 this") == "i < <num> this");
+    // An emoji-only ticket is no longer the empty ticket once the option is on.
+    const normalizer on = with_emoji(true);
+    CHECK(on.normalize("\xF0\x9F\x98\xA1") != on.normalize(""));
+    CHECK(on.normalize(":(") != on.normalize(":)"));
+    // Texts without emoji or emoticons normalize the same either way.
+    for (const char* t : {"Refund NOW", "visit https://shop.example/x?a=1 now", "paisa nahi mila", "10:30 <url>",
+                          "pleeeease help", "\xC3\xA9t\xC3\xA9"}) {
+        CAPTURE(t);
+        CHECK(on.normalize(t) == off.normalize(t));
+    }
+}

@@ -159,12 +159,13 @@ inline void read_heads(const json& j, const std::string& p, tiny_ticket::train::
 }
 
 inline void read_normalizer(const json& j, const std::string& p, tiny_ticket::normalizer_config& n) {
-    check_keys(j, p, {"lowercase", "url_token", "email_token", "number_token", "lexicon", "max_repeat"});
+    check_keys(j, p, {"lowercase", "url_token", "email_token", "number_token", "lexicon", "max_repeat", "emoji"});
     if (j.contains("lowercase")) n.lowercase = get_bool(j["lowercase"], p + "/lowercase");
     if (j.contains("url_token")) n.url_token = get_string(j["url_token"], p + "/url_token");
     if (j.contains("email_token")) n.email_token = get_string(j["email_token"], p + "/email_token");
     if (j.contains("number_token")) n.number_token = get_string(j["number_token"], p + "/number_token");
     if (j.contains("max_repeat")) n.max_repeat = static_cast<unsigned>(get_uint(j["max_repeat"], p + "/max_repeat", 0, 64));
+    if (j.contains("emoji")) n.emoji = get_bool(j["emoji"], p + "/emoji");
     if (j.contains("lexicon")) {
         const json& l = j["lexicon"];
         if (!l.is_object()) fail(p + "/lexicon", "expected an object of word -> replacement, got " + type_name(l));

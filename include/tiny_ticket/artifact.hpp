@@ -81,6 +81,7 @@ inline normalizer_config read_normalizer(const json& j, const std::string& p, co
     if (const json* v = optional_field(j, "number_token", p)) c.number_token = get_placeholder(*v, p + "/number_token", lim);
     if (const json* v = optional_field(j, "max_repeat", p))
         c.max_repeat = static_cast<unsigned>(get_uint(*v, p + "/max_repeat", 64));
+    if (const json* v = optional_field(j, "emoji", p)) c.emoji = get_bool(*v, p + "/emoji");
     if (const json* v = optional_field(j, "lexicon", p)) {
         const std::string lp = p + "/lexicon";
         if (!v->is_object()) type_error(*v, lp, "an object of word -> replacement");
@@ -294,6 +295,9 @@ json model_to_json(const basic_model<T>& m, const save_options& opt) {
     root["normalizer"] = {{"lowercase", m.normalizer.lowercase}, {"url_token", m.normalizer.url_token},
                           {"email_token", m.normalizer.email_token}, {"number_token", m.normalizer.number_token},
                           {"max_repeat", m.normalizer.max_repeat}, {"lexicon", lex}};
+    // Written only when on, so a model without emoji tokens saves exactly as
+    // before and older readers still load it.
+    if (m.normalizer.emoji) root["normalizer"]["emoji"] = true;
     if (m.quantized()) root["quantization"] = {{"mode", to_string(m.quantization)}};
     const auto& f = m.features;
     json fj = json::object();

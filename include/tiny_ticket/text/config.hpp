@@ -32,6 +32,12 @@ struct normalizer_config {
     /// this length (`pleeeease` -> `pleease` for 2), after placeholders and the
     /// lexicon have been applied. 0 keeps text as is.
     unsigned max_repeat = 0;
+    /// When true, each emoji and ASCII emoticon becomes a class token
+    /// (`<angry>`, `<sad>`, `<happy>`, `<love>`, `<thanks>`, `<laugh>`,
+    /// `<annoyed>`, `<worried>`, `<emoji>` for the rest; see text/emoji.hpp)
+    /// before anything else runs. False, the default and what an artifact
+    /// without the key means, folds them away like any other symbol.
+    bool emoji = false;
 };
 
 }  // namespace tiny_ticket

@@ -12,6 +12,7 @@
 #include "../detail/string_map.hpp"
 #include "../error.hpp"
 #include "config.hpp"
+#include "emoji.hpp"
 
 namespace tiny_ticket {
 
@@ -20,6 +21,7 @@ namespace tiny_ticket {
 struct normalizer_scratch {
     std::string a;
     std::string b;
+    std::string emoji;  ///< the text with emoji tokens, when the config asks for them
 };
 
 namespace detail {
@@ -87,6 +89,7 @@ public:
         // The bytes seen while lowercasing tell which placeholder passes can
         // match at all; most tickets need none of them. Once a pass has run,
         // its placeholder may have changed the answer, so the text is asked.
+        if (config_.emoji && emoji::mark(text, scratch.emoji)) text = scratch.emoji;
         const unsigned seen = lower_and_trim(text, s1);
         const std::string* cur = &s1;
         bool replaced = false;
