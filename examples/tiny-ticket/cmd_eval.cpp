@@ -197,7 +197,8 @@ const cli::registrar reg(
     "                  and on every head at once (in the JSON report: \"agreement\")\n"
     "  Prints per-head accuracy, macro-F1, per-label scores and confusions to stdout, then the\n"
     "  review section: the share of rows any head flags for review (thresholds stored in the\n"
-    "  model) and each head's accuracy on the unflagged rest.",
+    "  model), each head's accuracy on the unflagged rest, and its coverage: the share of its\n"
+    "  labelled rows it does not flag itself, with their accuracy.",
     run_eval);
 
 }  // namespace
