@@ -288,8 +288,8 @@ int run(int argc, char** argv) {
     std::printf("BANKING77: %zu train rows, %zu test rows (77 intents)\n", train.rows.size(), n);
     std::printf("tiny_ticket: train_config defaults (hidden %zu x ensemble %zu, char n-grams %u-%u in %u buckets, bigrams %s,"
                 " up to %zu epochs, early stopping on 10%% of train; best epoch %zu), %u thread(s)\n",
-                cfg.hidden.empty() ? std::size_t(0) : cfg.hidden[0], cfg.ensemble, cfg.char_min_n, cfg.char_max_n,
-                cfg.char_buckets, cfg.bigrams ? "on" : "off", cfg.max_epochs, res.best_epoch, cfg.threads);
+                res.chosen.hidden.empty() ? std::size_t(0) : res.chosen.hidden[0], res.chosen.ensemble, cfg.char_min_n,
+                cfg.char_max_n, res.chosen.char_buckets, cfg.bigrams ? "on" : "off", cfg.max_epochs, res.best_epoch, cfg.threads);
     std::printf("fastText 0.9.2: supervised, loss softmax, dim %d, epoch %d, lr %.2f, wordNgrams %d, minn %d, maxn %d,"
                 " bucket %d, minCount 1, %d thread(s); lowercased, punctuation split\n",
                 fts.dim, fts.epoch, fts.lr, fts.word_ngrams, fts.minn, fts.maxn, fts.bucket, args.thread);

@@ -345,7 +345,7 @@ TEST_CASE("ensembles and refits export one network that loads and predicts") {
     CHECK(refit_epochs == res.best_epochs[0] + res.best_epochs[1]);
     CHECK(res.train_examples == d.rows.size());
     const auto& first = std::get<dense_spec<float>>(res.model.trunk.front());
-    CHECK(first.out == 2 * c.hidden[0]);
+    CHECK(first.out == 2 * c.hidden->front());
     const classifier clf = load_classifier_from_string(save_model_to_string(res.model));
     CHECK(clf.predict("refund my money please").find("intent")->label == "refund");
 }
@@ -381,7 +381,7 @@ TEST_CASE("trainer errors: no trainable head, bad configuration") {
         CHECK(e.code() == errc::data);
     }
     train_config c;
-    c.hidden = {};
+    c.hidden = std::vector<std::size_t>{};
     CHECK_THROWS_AS((void)train_model<float>(toy_data(), c), error);
     c = train_config{};
     c.dropout = 1.0;

@@ -27,13 +27,15 @@ std::string render_review(const tr::review_summary& r) {
     std::snprintf(buf, sizeof buf, "\n== review  flagged by any head: %zu of %zu (%.1f%%)\n", r.flagged, r.rows,
                   100.0 * r.flagged_share());
     out += buf;
-    std::snprintf(buf, sizeof buf, "  %-14s %8s %10s %10s %14s\n", "head", "flagged", "accuracy", "unflagged",
-                  "acc unflagged");
+    std::snprintf(buf, sizeof buf, "  %-14s %8s %10s %10s %14s %9s %13s\n", "head", "flagged", "accuracy", "unflagged",
+                  "acc unflagged", "coverage", "acc covered");
     out += buf;
     for (const auto& h : r.heads) {
         if (h.labelled == 0) continue;
-        std::snprintf(buf, sizeof buf, "  %-14s %8zu %10.4f %10zu %14.4f\n", h.name.c_str(), h.flagged,
-                      static_cast<double>(h.correct) / static_cast<double>(h.labelled), h.kept, h.kept_accuracy());
+        // coverage: labelled rows this head itself does not flag (what its thresholds aim at).
+        std::snprintf(buf, sizeof buf, "  %-14s %8zu %10.4f %10zu %14.4f %9.4f %13.4f\n", h.name.c_str(), h.flagged,
+                      static_cast<double>(h.correct) / static_cast<double>(h.labelled), h.kept, h.kept_accuracy(),
+                      h.coverage(), h.covered_accuracy());
         out += buf;
     }
     return out;
@@ -153,7 +155,8 @@ int run_eval(const std::vector<std::string>& argv) {
         for (const auto& h : r.review.heads)
             rev["heads"].push_back({{"name", h.name}, {"flagged", h.flagged}, {"labelled", h.labelled},
                                     {"correct", h.correct}, {"kept", h.kept}, {"kept_correct", h.kept_correct},
-                                    {"kept_accuracy", h.kept_accuracy()}});
+                                    {"kept_accuracy", h.kept_accuracy()}, {"coverage", h.coverage()},
+                                    {"covered_accuracy", h.covered_accuracy()}});
         j["review"] = rev;
         if (agree) {
             nlohmann::json g;
@@ -194,7 +197,8 @@ const cli::registrar reg(
     "                  and on every head at once (in the JSON report: \"agreement\")\n"
     "  Prints per-head accuracy, macro-F1, per-label scores and confusions to stdout, then the\n"
     "  review section: the share of rows any head flags for review (thresholds stored in the\n"
-    "  model) and each head's accuracy on the unflagged rest.",
+    "  model), each head's accuracy on the unflagged rest, and its coverage: the share of its\n"
+    "  labelled rows it does not flag itself, with their accuracy.",
     run_eval);
 
 }  // namespace

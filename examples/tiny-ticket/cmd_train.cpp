@@ -7,9 +7,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include <tiny_ticket/artifact.hpp>
 #include <tiny_ticket/train/data.hpp>
 #include <tiny_ticket/train/metrics.hpp>
 #include <tiny_ticket/train/trainer.hpp>
@@ -51,8 +53,21 @@ std::vector<repeated_file> parse_repeats(const std::vector<std::string>& specs) 
     return r;
 }
 
+// One line: what the model's size was decided by.
+std::string describe_capacity(const tr::capacity& c, bool from_init) {
+    auto tag = [&](bool a) { return from_init ? " (initial model)" : a ? " (auto)" : ""; };
+    std::string hidden;
+    for (std::size_t w : c.hidden) hidden += (hidden.empty() ? "" : ",") + std::to_string(w);
+    return "capacity: words <= " + std::to_string(c.max_vocab) + tag(c.auto_vocab) + ", bigrams <= " +
+           std::to_string(c.max_bigrams) + tag(c.auto_bigrams) + ", char buckets " + std::to_string(c.char_buckets) +
+           tag(c.auto_chars) + ", hidden [" + hidden + "]" + tag(c.auto_hidden) + ", ensemble " +
+           std::to_string(c.ensemble) + tag(c.auto_ensemble);
+}
+
 int run_train(const std::vector<std::string>& argv) {
-    const cli::args a(argv, {"data", "repeat", "exclude-near", "out", "config", "seed", "threads", "corrections"}, {"quiet"});
+    const cli::args a(argv, {"data", "repeat", "exclude-near", "out", "config", "seed", "threads", "corrections", "init",
+                             "review-target"},
+                      {"quiet", "freeze-trunk"});
     if (!a.positional().empty()) throw cli::usage_error("unexpected argument '" + a.positional()[0] + "'");
     const auto files = a.all("data");
     const auto repeated = parse_repeats(a.all("repeat"));
@@ -67,7 +82,15 @@ int run_train(const std::vector<std::string>& argv) {
     if (a.value("seed")) s.train.seed = static_cast<std::uint64_t>(a.integer("seed", 0, 0, INT64_MAX));
     if (a.value("threads")) s.train.threads = static_cast<unsigned>(a.integer("threads", 1, 0, 256));
     for (const auto& c : a.all("corrections")) s.corrections.push_back(c);
+    if (a.value("review-target")) s.train.review_target = a.number("review-target", 0.95, 0.01, 1.0);
+    const auto init_path = a.value("init");
+    s.train.freeze_trunk = a.flag("freeze-trunk");
+    if (s.train.freeze_trunk && !init_path) throw cli::usage_error("option --freeze-trunk needs --init MODEL");
+    if (init_path && init_path->empty()) throw cli::usage_error("option --init needs a model file");
     const bool quiet = a.flag("quiet");
+    // Before reading the data: a wrong model path should not wait for it.
+    std::optional<tiny_ticket::model> init;
+    if (init_path) init = tiny_ticket::load_model<float>(*init_path);
 
     tr::dataset data;
     for (const auto& f : files) tr::read_data_file(f, s.read, data);
@@ -105,7 +128,7 @@ int run_train(const std::vector<std::string>& argv) {
         if (quiet) return;
         char buf[160];
         std::string line;
-        if (s.train.ensemble > 1) line += "member " + std::to_string(e.member + 1) + "/" + std::to_string(s.train.ensemble) + "  ";
+        if (e.members > 1) line += "member " + std::to_string(e.member + 1) + "/" + std::to_string(e.members) + "  ";
         if (e.refit) {
             std::snprintf(buf, sizeof buf, "refit epoch %3zu  loss %.4f  %.2fs", e.epoch, e.train_loss, e.seconds);
             std::cerr << line << buf << "\n";
@@ -121,9 +144,20 @@ int run_train(const std::vector<std::string>& argv) {
         std::snprintf(buf, sizeof buf, "  %.2fs%s", e.seconds, e.best ? "  *" : "");
         std::cerr << line << buf << "\n";
     };
-    auto res = tr::train_model<float>(data, s.train, progress);
+    auto res = init ? tr::train_model<float>(data, *init, s.train, progress) : tr::train_model<float>(data, s.train, progress);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     print_warnings("train", res.warnings);
+    if (!quiet) {
+        std::cerr << describe_capacity(res.chosen, init.has_value()) << "\n";
+        for (const auto& c : res.review) {
+            char buf[240];
+            std::snprintf(buf, sizeof buf,
+                          "review %s: min_confidence %.4f, coverage %.1f%% at accuracy %.4f on %zu validation rows (target %.3f%s)\n",
+                          c.head.c_str(), c.thresholds.min_confidence, 100.0 * c.coverage, c.accuracy, c.rows, c.target,
+                          c.reached ? "" : ", not reached");
+            std::cerr << buf;
+        }
+    }
     tiny_ticket::save_model(res.model, out);
     std::error_code ec;
     const auto bytes = std::filesystem::file_size(out, ec);
@@ -140,7 +174,8 @@ int run_train(const std::vector<std::string>& argv) {
 const cli::registrar reg(
     "train", "train a model from JSONL/CSV data (see docs/training.md)",
     "tiny-ticket train --data FILE [--data FILE ...] [--repeat FILE=N ...] [--exclude-near FILE ...] --out PATH\n"
-    "                  [--config FILE] [--seed N] [--threads N] [--corrections FILE] [--quiet]\n"
+    "                  [--config FILE] [--seed N] [--threads N] [--corrections FILE] [--init MODEL [--freeze-trunk]]\n"
+    "                  [--review-target P] [--quiet]\n"
     "  --data FILE         JSONL ({\"text\": ..., \"<head>\": \"<label>\"}) or CSV with a header; repeatable.\n"
     "                      Heads and labels are discovered from the data unless the config fixes them;\n"
     "                      a row may carry any subset of the heads (missing labels are masked).\n"
@@ -154,6 +189,11 @@ const cli::registrar reg(
     "  --seed N            random seed (default 42); the same seed gives a byte-identical artifact\n"
     "  --threads N         worker threads (default 1, 0 = all cores); results do not depend on it\n"
     "  --corrections FILE  JSONL of {\"text\", \"<head>\": \"<label>\"} overriding rows with the same text\n"
+    "  --init MODEL        start from a trained float model: its normalizer, features and trunk are reused;\n"
+    "                      data heads named like its heads start from them, its other heads are kept\n"
+    "  --freeze-trunk      with --init: train only the heads (the trunk and the kept heads stay unchanged)\n"
+    "  --review-target P   accuracy (0-1, default 0.95) the rows not flagged for review should reach; heads\n"
+    "                      without configured review thresholds get them chosen on the validation split\n"
     "  --quiet             no progress on stderr\n"
     "  Progress goes to stderr (one line per epoch); the validation report to stdout.",
     run_train);

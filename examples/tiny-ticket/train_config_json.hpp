@@ -151,8 +151,11 @@ inline void read_heads(const json& j, const std::string& p, tiny_ticket::train::
         if (h.contains("review")) {
             const json& r = h["review"];
             check_keys(r, hp + "/review", {"min_confidence", "min_margin"});
-            if (r.contains("min_confidence")) hc.review.min_confidence = get_number(r["min_confidence"], hp + "/review/min_confidence", 0, 1);
-            if (r.contains("min_margin")) hc.review.min_margin = get_number(r["min_margin"], hp + "/review/min_margin", 0, 1);
+            // Given thresholds are kept; an absent "review" lets the trainer learn them.
+            tiny_ticket::review_thresholds rt;
+            if (r.contains("min_confidence")) rt.min_confidence = get_number(r["min_confidence"], hp + "/review/min_confidence", 0, 1);
+            if (r.contains("min_margin")) rt.min_margin = get_number(r["min_margin"], hp + "/review/min_margin", 0, 1);
+            hc.review = rt;
         }
         t.heads.push_back(std::move(hc));
     }
@@ -206,7 +209,7 @@ inline void read_features(const json& j, const std::string& p, tiny_ticket::trai
         if (c.contains("max_n")) t.char_max_n = static_cast<unsigned>(get_uint(c["max_n"], cp + "/max_n", 1, 32));
         if (c.contains("mode")) t.char_mode = get_mode(c["mode"], cp + "/mode");
         if (c.contains("l2")) t.char_l2 = get_bool(c["l2"], cp + "/l2");
-        if (t.char_buckets && t.char_min_n > t.char_max_n) fail(cp, "expected min_n <= max_n");
+        if (t.char_buckets.value_or(1) > 0 && t.char_min_n > t.char_max_n) fail(cp, "expected min_n <= max_n");
     }
     if (j.contains("embedding")) {
         const json& e = j["embedding"];
@@ -224,8 +227,9 @@ inline void read_network(const json& j, const std::string& p, tiny_ticket::train
     if (j.contains("hidden")) {
         const json& h = j["hidden"];
         if (!h.is_array() || h.empty()) fail(p + "/hidden", "expected a non-empty array of layer widths, got " + h.dump());
-        t.hidden.clear();
-        for (std::size_t i = 0; i < h.size(); ++i) t.hidden.push_back(get_uint(h[i], p + "/hidden/" + std::to_string(i), 1, 65536));
+        std::vector<std::size_t> widths;
+        for (std::size_t i = 0; i < h.size(); ++i) widths.push_back(get_uint(h[i], p + "/hidden/" + std::to_string(i), 1, 65536));
+        t.hidden = std::move(widths);
     }
     if (j.contains("dropout")) t.dropout = get_number(j["dropout"], p + "/dropout", 0, 0.99);
     if (j.contains("input_dropout")) t.input_dropout = get_number(j["input_dropout"], p + "/input_dropout", 0, 0.99);
@@ -235,7 +239,7 @@ inline void read_network(const json& j, const std::string& p, tiny_ticket::train
 inline void read_training(const json& j, const std::string& p, tiny_ticket::train::train_config& t) {
     check_keys(j, p, {"learning_rate", "beta1", "beta2", "epsilon", "weight_decay", "schedule", "batch_size", "max_epochs",
                       "patience", "refit", "label_smoothing", "class_weights", "validation_fraction", "stratify_head", "seed",
-                      "threads", "self_tests"});
+                      "threads", "self_tests", "review_target"});
     auto& o = t.optimizer;
     if (j.contains("learning_rate")) o.learning_rate = get_number(j["learning_rate"], p + "/learning_rate", 1e-9, 10);
     if (j.contains("beta1")) o.beta1 = get_number(j["beta1"], p + "/beta1", 0, 0.999999);
@@ -267,6 +271,7 @@ inline void read_training(const json& j, const std::string& p, tiny_ticket::trai
     if (j.contains("seed")) t.seed = get_uint(j["seed"], p + "/seed", 0, UINT64_MAX);
     if (j.contains("threads")) t.threads = static_cast<unsigned>(get_uint(j["threads"], p + "/threads", 0, 256));
     if (j.contains("self_tests")) t.self_tests = get_uint(j["self_tests"], p + "/self_tests", 0, 1000);
+    if (j.contains("review_target")) t.review_target = get_number(j["review_target"], p + "/review_target", 0.01, 1);
 }
 
 }  // namespace config_detail

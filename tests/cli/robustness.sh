@@ -64,6 +64,7 @@ expect 1 "empty.jsonl" -- "$exe" train --data "$tmp/empty.jsonl" --out "$tmp/kee
 cmp -s "$model" "$tmp/keep.json" || fail "a failed train changed the existing artifact"
 
 # Disk full while writing: a file-size limit makes every write past 64 KiB fail
+# (16 KiB for train: the model it writes here is smaller than that)
 # (SIGXFSZ ignored, so write() reports EFBIG as a full disk reports ENOSPC).
 # The old artifact stays whole and no temporary file is left behind.
 cp "$model" "$tmp/keep.json"
@@ -76,7 +77,7 @@ cmp -s "$model" "$tmp/keep.json" || fail "a failed write damaged the existing ar
 leftover=$(find "$tmp" -maxdepth 1 -name 'keep.json?*' | head -1)
 [ -z "$leftover" ] || fail "temporary file left behind: $leftover"
 set +e
-( trap '' XFSZ; ulimit -f 64; exec "$exe" train --data "$tmp/train.jsonl" --out "$tmp/keep.json" --config "$tmp/quick.json" ) 2> "$tmp/err"; rc=$?
+( trap '' XFSZ; ulimit -f 16; exec "$exe" train --data "$tmp/train.jsonl" --out "$tmp/keep.json" --config "$tmp/quick.json" ) 2> "$tmp/err"; rc=$?
 set -e
 [ $rc -eq 1 ] || fail "train onto a full disk: exit $rc: $(cat "$tmp/err")"
 cmp -s "$model" "$tmp/keep.json" || fail "a failed train write damaged the existing artifact"

@@ -84,7 +84,7 @@ r = json.load(open(d + "/report.json"))
 m = r["metrics"]
 h = m["heads"]["intent"]
 assert h["examples"] == 6, h
-assert h["accuracy"] >= 5 / 6, h
+assert h["accuracy"] >= 0.833, h  # 5 of 6 at least (the report rounds to 6 digits)
 assert set(h["per_class"]) == {"login", "refund", "tracking"}, h["per_class"]
 assert sum(map(sum, h["confusion"])) == 6
 assert m["heads"]["sentiment"]["examples"] == 0

@@ -19,7 +19,7 @@ namespace tiny_ticket::train {
 /// Adam settings; `weight_decay` > 0 gives AdamW (decoupled decay of
 /// weights, never of biases).
 struct adam_config {
-    double learning_rate = 2e-3;
+    double learning_rate = 5e-3;
     double beta1 = 0.9;
     double beta2 = 0.999;
     double epsilon = 1e-8;
@@ -55,6 +55,10 @@ public:
 
     std::size_t steps() const noexcept { return t_; }
 
+    /// With `on`, steps update only the fused head layer: the trunk (first
+    /// layer, embeddings, hidden layers) keeps its values bit for bit.
+    void freeze_trunk(bool on) noexcept { frozen_ = on; }
+
     /// One update with gradients `g` at learning rate `lr`. Columns of heads
     /// with no labelled example in `g` are left untouched (their gradient is
     /// zero, and weight decay must not move a head that saw no data).
@@ -68,21 +72,21 @@ public:
         const std::size_t dim = p.shape.embedding_dim;
         const std::size_t tasks = pool.size();
         pool.run(tasks, [&](std::size_t task) {
-            const std::size_t n = g.rows.size();
+            const std::size_t n = frozen_ ? 0 : g.rows.size();
             for (std::size_t r = n * task / tasks; r < n * (task + 1) / tasks; ++r) {
                 const std::size_t off = std::size_t(g.rows[r]) * h0;
                 update(p.w0.data() + off, mw0_.data() + off, vw0_.data() + off, g.g0.data() + r * h0, h0, k, true);
             }
-            const std::size_t ne = g.erows.size();
+            const std::size_t ne = frozen_ ? 0 : g.erows.size();
             for (std::size_t r = ne * task / tasks; r < ne * (task + 1) / tasks; ++r) {
                 const std::size_t off = std::size_t(g.erows[r]) * dim;
                 update(p.emb.data() + off, memb_.data() + off, vemb_.data() + off, g.ge.data() + r * dim, dim, k, true);
             }
             if (task + 1 != tasks) return;
             // The small dense parameters go to the last task, which has the fewest rows.
-            update(p.b0.data(), mb0_.data(), vb0_.data(), g.gb0.data(), p.b0.size(), k, false);
-            if (dim) update(p.w0e.data(), mw0e_.data(), vw0e_.data(), g.gw0e.data(), p.w0e.size(), k, true);
-            for (std::size_t l = 0; l + 1 < p.layers.size(); ++l) {
+            if (!frozen_) update(p.b0.data(), mb0_.data(), vb0_.data(), g.gb0.data(), p.b0.size(), k, false);
+            if (dim && !frozen_) update(p.w0e.data(), mw0e_.data(), vw0e_.data(), g.gw0e.data(), p.w0e.size(), k, true);
+            for (std::size_t l = 0; !frozen_ && l + 1 < p.layers.size(); ++l) {
                 auto& d = p.layers[l];
                 update(d.wt.data(), mw_[l].data(), vw_[l].data(), g.gw[l].data(), d.wt.size(), k, true);
                 update(d.b.data(), mb_[l].data(), vb_[l].data(), g.gb[l].data(), d.b.size(), k, false);
@@ -141,6 +145,7 @@ private:
 
     adam_config cfg_;
     std::size_t t_ = 0;
+    bool frozen_ = false;
     std::vector<T> mw0_, vw0_, memb_, vemb_, mb0_, vb0_, mw0e_, vw0e_;
     std::vector<std::vector<T>> mw_, vw_, mb_, vb_;
 };

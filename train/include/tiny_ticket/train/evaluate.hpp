@@ -28,6 +28,19 @@ struct review_summary {
         /// Labelled rows that no head flags, and those predicted right.
         std::size_t kept = 0;
         std::size_t kept_correct = 0;
+        /// Labelled rows this head does not flag, and those predicted right:
+        /// what its own review thresholds were chosen on.
+        std::size_t covered = 0;
+        std::size_t covered_correct = 0;
+
+        /// Share of the labelled rows this head does not flag (0 for none).
+        double coverage() const noexcept {
+            return labelled ? static_cast<double>(covered) / static_cast<double>(labelled) : 0.0;
+        }
+        /// Accuracy on the labelled rows this head does not flag.
+        double covered_accuracy() const noexcept {
+            return covered ? static_cast<double>(covered_correct) / static_cast<double>(covered) : 0.0;
+        }
 
         /// Accuracy on the rows no head flags (0 when there are none).
         double kept_accuracy() const noexcept {
@@ -124,6 +137,10 @@ evaluation_result<T> evaluate(const basic_classifier<T>& clf, const std::vector<
             const bool right = gold[h][i] == pred[h][i];
             ++s.labelled;
             s.correct += right ? 1 : 0;
+            if (!preds[i].heads[h].review) {
+                ++s.covered;
+                s.covered_correct += right ? 1 : 0;
+            }
             if (!any) {
                 ++s.kept;
                 s.kept_correct += right ? 1 : 0;

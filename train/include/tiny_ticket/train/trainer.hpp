@@ -6,15 +6,18 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <string>
 #include <thread>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -26,10 +29,12 @@
 #include <tiny_ticket/text/normalizer.hpp>
 #include <tiny_ticket/version.hpp>
 #include <tiny_ticket/train/adam.hpp>
+#include <tiny_ticket/train/capacity.hpp>
 #include <tiny_ticket/train/data.hpp>
 #include <tiny_ticket/train/evaluate.hpp>
 #include <tiny_ticket/train/metrics.hpp>
 #include <tiny_ticket/train/mlp.hpp>
+#include <tiny_ticket/train/review.hpp>
 #include <tiny_ticket/train/rng.hpp>
 #include <tiny_ticket/train/worker_pool.hpp>
 
@@ -58,7 +63,8 @@ struct head_config {
     std::vector<std::string> labels;
     /// Multiplies this head's loss.
     double loss_weight = 1.0;
-    review_thresholds review;
+    /// Unset: learned on the validation split (train_config::review_target).
+    std::optional<review_thresholds> review;
 };
 
 /// Everything that decides a trained model. The defaults are the settings
@@ -76,7 +82,9 @@ struct train_config {
     // --- features
     /// Words in at least this many training texts enter the bag of words.
     std::size_t min_count = 1;
-    std::size_t max_vocab = 50000;
+    /// Unset (here and for max_bigrams, char_buckets, hidden, ensemble): chosen
+    /// from the data by choose_capacity; a value given wins.
+    std::optional<std::size_t> max_vocab;
     count_mode bow_mode = count_mode::log1p;
     bool bow_l2 = true;
     /// Keyword phrases (normalized like the text), each one binary feature.
@@ -84,11 +92,11 @@ struct train_config {
     /// Word bigrams in at least `bigram_min_count` training texts.
     bool bigrams = true;
     std::size_t bigram_min_count = 2;
-    std::size_t max_bigrams = 50000;
+    std::optional<std::size_t> max_bigrams;
     count_mode bigram_mode = count_mode::log1p;
     bool bigram_l2 = true;
     /// Hashed character n-grams of each `<token>`; 0 buckets disables them.
-    std::uint32_t char_buckets = 1u << 14;
+    std::optional<std::uint32_t> char_buckets;
     unsigned char_min_n = 2;
     unsigned char_max_n = 5;
     count_mode char_mode = count_mode::log1p;
@@ -102,7 +110,7 @@ struct train_config {
 
     // --- network
     /// Widths of the dense+ReLU trunk layers (at least one).
-    std::vector<std::size_t> hidden = {128};
+    std::optional<std::vector<std::size_t>> hidden;
     /// Dropout after each trunk layer.
     double dropout = 0.5;
     /// Dropout of individual active input features (word/n-gram dropout).
@@ -110,7 +118,7 @@ struct train_config {
     /// Networks trained with different seeds and merged into one model whose
     /// logits are their mean (an ensemble; inference cost grows like the
     /// trunk width, `ensemble * hidden`).
-    std::size_t ensemble = 2;
+    std::optional<std::size_t> ensemble;
 
     // --- optimization
     adam_config optimizer = {};
@@ -139,6 +147,19 @@ struct train_config {
     /// Validation texts stored in the artifact with their scores.
     std::size_t self_tests = 5;
 
+    // --- review thresholds
+    /// Heads without configured review thresholds get a min_confidence chosen
+    /// on the validation split (predictions of the model before `refit`) so
+    /// that the rows it does not flag reach this accuracy; when no threshold
+    /// reaches it, the most accurate one keeping `review_min_coverage` of the
+    /// rows (with a warning).
+    double review_target = 0.95;
+    double review_min_coverage = 0.5;
+
+    // --- starting from a trained model (train_model with an initial model)
+    /// Train only the heads: the initial model's trunk stays as it is.
+    bool freeze_trunk = false;
+
     /// The normalizer the trainer uses unless configured: the library
     /// defaults, the default Hinglish/SMS lexicon, and letter runs squashed to
     /// two (`pleeease` -> `pleease`).
@@ -161,6 +182,7 @@ struct epoch_report {
     double seconds = 0;  ///< wall time of this epoch
     bool best = false;   ///< this epoch is the best so far
     std::size_t member = 0;  ///< ensemble member being trained (0-based)
+    std::size_t members = 1; ///< ensemble size
     bool refit = false;      ///< part of the final run on all rows (no validation)
 };
 
@@ -177,8 +199,13 @@ struct train_result {
     std::vector<std::size_t> best_epochs;
     std::size_t train_examples = 0;
     std::size_t validation_examples = 0;
-    /// Rows or labels the trainer skipped.
+    /// Rows or labels the trainer skipped, settings it could not honour.
     std::vector<data_warning> warnings;
+    /// The sizes the model was trained with (chosen or configured).
+    capacity chosen;
+    /// Per head whose review thresholds were learned: the choice and what it
+    /// does on the validation split.
+    std::vector<review_choice> review;
 };
 
 /// Called after every epoch (from the calling thread).
@@ -192,6 +219,8 @@ struct schema_head {
     std::vector<std::string> labels;
     double loss_weight = 1;
     review_thresholds review;
+    bool review_fixed = false;  ///< configured (or kept from an initial model), not learned
+    std::ptrdiff_t init = -1;   ///< index of the initial model's head it starts from
 };
 
 inline bool negative_like(const std::string& s) {
@@ -244,7 +273,8 @@ inline std::vector<schema_head> build_schema(const std::vector<const labelled_te
         h.name = hc.name;
         h.kind = hc.kind;
         h.loss_weight = hc.loss_weight;
-        h.review = hc.review;
+        h.review = hc.review.value_or(review_thresholds{});
+        h.review_fixed = hc.review.has_value();
         h.labels = hc.labels.empty() ? collect(hc.name) : hc.labels;
         if (hc.labels.empty() && h.kind == head_kind::sigmoid && h.labels.size() == 2 && negative_like(h.labels[1]) &&
             !negative_like(h.labels[0]))
@@ -408,9 +438,10 @@ basic_model<T> export_model(const mlp_params<T>& p, const feature_spec<T>& spec,
 
 inline void validate_config(const train_config& c) {
     auto bad = [](const std::string& key, const std::string& msg) { throw error(errc::argument, key, msg); };
-    if (c.hidden.empty()) bad("hidden", "expected at least one trunk layer, got none");
-    for (std::size_t w : c.hidden)
-        if (w == 0 || w > 65536) bad("hidden", "expected layer widths in [1, 65536], got " + std::to_string(w));
+    if (c.hidden && c.hidden->empty()) bad("hidden", "expected at least one trunk layer, got none");
+    if (c.hidden)
+        for (std::size_t w : *c.hidden)
+            if (w == 0 || w > 65536) bad("hidden", "expected layer widths in [1, 65536], got " + std::to_string(w));
     if (!(c.dropout >= 0 && c.dropout < 1)) bad("dropout", "expected a value in [0, 1), got " + std::to_string(c.dropout));
     if (!(c.input_dropout >= 0 && c.input_dropout < 1))
         bad("input_dropout", "expected a value in [0, 1), got " + std::to_string(c.input_dropout));
@@ -422,10 +453,15 @@ inline void validate_config(const train_config& c) {
     if (!(c.optimizer.weight_decay >= 0)) bad("weight_decay", "expected a number >= 0");
     if (c.batch_size == 0) bad("batch_size", "expected a positive integer, got 0");
     if (c.max_epochs == 0) bad("max_epochs", "expected a positive integer, got 0");
-    if (c.ensemble == 0 || c.ensemble > 64) bad("ensemble", "expected 1 to 64 members, got " + std::to_string(c.ensemble));
+    if (c.ensemble && (*c.ensemble == 0 || *c.ensemble > 64))
+        bad("ensemble", "expected 1 to 64 members, got " + std::to_string(*c.ensemble));
+    if (!(c.review_target > 0 && c.review_target <= 1))
+        bad("review_target", "expected a value in (0, 1], got " + std::to_string(c.review_target));
+    if (!(c.review_min_coverage >= 0 && c.review_min_coverage <= 1))
+        bad("review_min_coverage", "expected a value in [0, 1], got " + std::to_string(c.review_min_coverage));
     if (!(c.label_smoothing >= 0 && c.label_smoothing < 1)) bad("label_smoothing", "expected a value in [0, 1)");
     if (!(c.validation_fraction >= 0 && c.validation_fraction < 1)) bad("validation_fraction", "expected a value in [0, 1)");
-    if (c.char_buckets > 0 && (c.char_min_n < 1 || c.char_max_n < c.char_min_n || c.char_max_n > 32))
+    if (c.char_buckets.value_or(1) > 0 && (c.char_min_n < 1 || c.char_max_n < c.char_min_n || c.char_max_n > 32))
         bad("char_ngrams", "expected 1 <= min_n <= max_n <= 32, got " + std::to_string(c.char_min_n) + ".." +
                                std::to_string(c.char_max_n));
 }
@@ -433,7 +469,8 @@ inline void validate_config(const train_config& c) {
 template <class T>
 class trainer {
 public:
-    trainer(const train_config& cfg, const progress_fn& progress) : cfg_(cfg), progress_(progress) {}
+    trainer(const train_config& cfg, const progress_fn& progress, const basic_model<T>* init = nullptr)
+        : cfg_(cfg), progress_(progress), init_(init) {}
 
     train_result<T> run(const std::vector<labelled_text>& rows, const std::vector<labelled_text>* valid_rows) {
         validate_config(cfg_);
@@ -444,7 +481,8 @@ public:
         if (valid_rows) for (const auto& r : *valid_rows) all.push_back(&r);
         std::vector<const labelled_text*> schema_rows(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(rows.size()));
         heads_ = build_schema(schema_rows, cfg_, res.warnings);
-        const std::size_t nh = heads_.size();
+        if (init_) match_initial_heads();
+        std::size_t nh = heads_.size();
         std::vector<std::int32_t> y_all = encode_labels(all, heads_, res.warnings);
 
         // Rows without any label of the schema teach nothing.
@@ -488,16 +526,25 @@ public:
             }
         }
         if (tr.empty()) throw data_error(errc::data, "", "expected at least one labelled training row, got none");
+        if (init_ && append_initial_heads()) {
+            // The kept heads have no labels in the data: every row is masked for them.
+            nh = heads_.size();
+            std::vector<data_warning> again;
+            y_all = encode_labels(all, heads_, again);
+        }
 
         // Normalize once with the serving normalizer.
-        normalizer norm(cfg_.normalizer);
+        const normalizer_config& norm_cfg = init_ ? init_->normalizer : cfg_.normalizer;
+        normalizer norm(norm_cfg);
         std::vector<std::string> normalized(all.size());
         {
             normalizer_scratch ns;
             for (std::size_t i : tr) norm.normalize(all[i]->text, normalized[i], ns);
             for (std::size_t i : va) norm.normalize(all[i]->text, normalized[i], ns);
         }
-        build_features(norm, normalized, tr);
+        if (init_) use_initial_features(res.warnings);
+        else build_features(norm, normalized, tr);
+        res.chosen = cap_;
         basic_featurizer<T> feat(spec_);
         feature_matrix<T> fm;
         std::vector<std::size_t> pos(all.size(), 0);  // row -> position in fm
@@ -531,7 +578,7 @@ public:
         shape.sparse_width = spec_.sparse_width();
         shape.embedding_rows = spec_.embedding.dim ? spec_.embedding.vocab.size() : 0;
         shape.embedding_dim = spec_.embedding.dim;
-        shape.hidden = cfg_.hidden;
+        shape.hidden = cap_.hidden;
         std::size_t off = 0;
         for (const auto& h : heads_) {
             const std::size_t outs = h.kind == head_kind::sigmoid ? 1 : h.labels.size();
@@ -554,18 +601,31 @@ public:
         const member_data md{shape, active, norm2, loss_cfg, fm, y, nh};
 
         std::vector<mlp_params<T>> members =
-            train_members(md, tr_pos, va_pos, std::vector<std::size_t>(cfg_.ensemble, cfg_.max_epochs), false, threads, res,
+            train_members(md, tr_pos, va_pos, std::vector<std::size_t>(cap_.ensemble, cfg_.max_epochs), false, threads, res,
                           res.best_epochs);
         res.best_epoch = res.best_epochs.front();
         mlp_params<T> best = members.size() == 1 ? std::move(members.front()) : merge_ensemble(members);
-        res.model = export_model(best, spec_, cfg_.normalizer, heads_);
+        res.model = export_model(best, spec_, norm_cfg, heads_);
         res.train_examples = tr.size();
         res.validation_examples = va.size();
         // Score the exported model through the serving path, so the stored
         // metrics describe exactly what a loaded artifact predicts.
         std::vector<labelled_text> vrows;
         for (std::size_t i : va) vrows.push_back(*all[i]);
-        if (!vrows.empty()) res.validation = evaluate(basic_classifier<T>(res.model), vrows, std::min(threads, 4u)).metrics;
+        if (!vrows.empty()) {
+            const basic_classifier<T> vclf(res.model);
+            res.validation = evaluate(vclf, vrows, std::min(threads, 4u)).metrics;
+            learn_review(vclf, vrows, va, y_all, std::min(threads, 4u), res);
+        } else {
+            std::string names;
+            for (const auto& h : heads_)
+                if (!h.review_fixed) names += (names.empty() ? "\"" : ", \"") + h.name + "\"";
+            if (!names.empty())
+                res.warnings.push_back({"", "no validation split (fewer than 20 rows, or validation_fraction 0): review "
+                                            "thresholds of " + names + " not learned, they flag nothing"});
+        }
+        // The refit model gets the thresholds chosen on the validated one.
+        res.model = export_model(best, spec_, norm_cfg, heads_);
         if (cfg_.refit && !va_pos.empty()) {
             // The vocabulary stays the training split's: the validated feature set is what gets refitted.
             std::vector<std::size_t> all_pos = tr_pos;
@@ -575,7 +635,7 @@ public:
             for (std::size_t e : res.best_epochs) epochs.push_back(std::max<std::size_t>(e, 1));
             members = train_members(md, all_pos, {}, epochs, true, threads, res, unused);
             best = members.size() == 1 ? std::move(members.front()) : merge_ensemble(members);
-            res.model = export_model(best, spec_, cfg_.normalizer, heads_);
+            res.model = export_model(best, spec_, norm_cfg, heads_);
             res.train_examples += va.size();
         }
         const basic_classifier<T> clf(res.model);
@@ -691,7 +751,9 @@ private:
         mlp_params<T> params;
         params.allocate(md.shape);
         params.initialize(derive_seed(seed, 0x1417ull), md.active, md.norm2);
+        if (init_) copy_initial_weights(params);
         adam<T> opt(params, cfg_.optimizer);
+        opt.freeze_trunk(init_ && cfg_.freeze_trunk);
         const mlp<T> net(params);
         std::vector<mlp_grads<T>> grads(chunks);
         std::vector<mlp_scratch<T>> scratch(chunks);
@@ -736,6 +798,7 @@ private:
             epoch_report rep;
             rep.epoch = epoch;
             rep.member = member;
+            rep.members = cap_.ensemble;
             rep.refit = refit;
             rep.train_loss = loss_sum / static_cast<double>(order.size());
             if (!va_pos.empty()) {
@@ -825,8 +888,15 @@ private:
                 for (const auto& t : seen) ++bdf[t];
             }
         }
+        capacity_inputs in;
+        in.rows = tr.size();
+        for (const auto& h : heads_) in.outputs += h.kind == head_kind::sigmoid ? 1 : h.labels.size();
+        for (const auto& kv : df) in.words += kv.second >= std::max<std::size_t>(cfg_.min_count, 1) ? 1 : 0;
+        if (cfg_.bigrams)
+            for (const auto& kv : bdf) in.bigrams += kv.second >= std::max<std::size_t>(cfg_.bigram_min_count, 1) ? 1 : 0;
+        cap_ = choose_capacity(cfg_.max_vocab, cfg_.max_bigrams, cfg_.char_buckets, cfg_.hidden, cfg_.ensemble, in);
         spec_ = feature_spec<T>{};
-        spec_.bow.vocab = top_terms(df, cfg_.min_count, cfg_.max_vocab);
+        spec_.bow.vocab = top_terms(df, cfg_.min_count, cap_.max_vocab);
         spec_.bow.mode = cfg_.bow_mode;
         spec_.bow.l2 = cfg_.bow_l2;
         for (const auto& k : cfg_.keywords) {
@@ -837,11 +907,11 @@ private:
         }
         spec_.keywords.match = keyword_match::token;
         if (cfg_.bigrams) {
-            spec_.bigrams.vocab = top_terms(bdf, cfg_.bigram_min_count, cfg_.max_bigrams);
+            spec_.bigrams.vocab = top_terms(bdf, cfg_.bigram_min_count, cap_.max_bigrams);
             spec_.bigrams.mode = cfg_.bigram_mode;
             spec_.bigrams.l2 = cfg_.bigram_l2;
         }
-        spec_.char_ngrams.buckets = cfg_.char_buckets;
+        spec_.char_ngrams.buckets = cap_.char_buckets;
         spec_.char_ngrams.min_n = cfg_.char_min_n;
         spec_.char_ngrams.max_n = cfg_.char_max_n;
         spec_.char_ngrams.mode = cfg_.char_mode;
@@ -942,19 +1012,183 @@ private:
                                          {"epochs", r.epochs.size()},
                                          {"best_epoch", r.best_epoch},
                                          {"seed", cfg_.seed},
-                                         {"ensemble", cfg_.ensemble},
+                                         {"ensemble", cap_.ensemble},
                                          {"refit", cfg_.refit},
-                                         {"hidden", cfg_.hidden},
+                                         {"hidden", cap_.hidden},
+                                         {"initial_model", init_ != nullptr},
+                                         {"freeze_trunk", init_ != nullptr && cfg_.freeze_trunk},
                                          {"features", features},
                                          {"epoch_history", std::move(epochs)}};
-        const nlohmann::json m = {{"validation", r.validation_examples ? to_json(r.validation) : nlohmann::json()},
-                                  {"training", training}};
+        nlohmann::json review = nlohmann::json::array();
+        for (const auto& c : r.review)
+            review.push_back({{"head", c.head},
+                              {"min_confidence", metric_number(c.thresholds.min_confidence)},
+                              {"target", metric_number(c.target)},
+                              {"reached", c.reached},
+                              {"rows", c.rows},
+                              {"coverage", metric_number(c.coverage)},
+                              {"accuracy", metric_number(c.accuracy)}});
+        nlohmann::json m = {{"validation", r.validation_examples ? to_json(r.validation) : nlohmann::json()},
+                            {"training", training}};
+        m["training"]["review"] = std::move(review);
         // Head names and labels from a CSV need not be UTF-8.
         return m.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
 
+    /// With an initial model: schema heads of the same name start from its
+    /// head, with its label order (labels only the data has are appended).
+    void match_initial_heads() {
+        for (auto& h : heads_) {
+            for (std::size_t j = 0; j < init_->heads.size(); ++j) {
+                const auto& ih = init_->heads[j];
+                if (ih.name != h.name) continue;
+                if (ih.kind != h.kind)
+                    throw error(errc::argument, "heads/" + h.name,
+                                "expected the kind of the initial model's head \"" + h.name + "\" (" +
+                                    (ih.kind == head_kind::sigmoid ? "sigmoid" : "softmax") + "), got another");
+                bool configured = false;
+                for (const auto& hc : cfg_.heads) configured = configured || (hc.name == h.name && !hc.labels.empty());
+                if (!configured) {
+                    std::vector<std::string> labels = ih.labels;
+                    for (const auto& l : h.labels)
+                        if (std::find(labels.begin(), labels.end(), l) == labels.end()) labels.push_back(l);
+                    if (h.kind == head_kind::sigmoid && labels.size() != 2)
+                        throw data_error(errc::data, "", "expected the labels of the initial model's sigmoid head \"" +
+                                                             h.name + "\" in the data, got others");
+                    h.labels = std::move(labels);
+                }
+                h.init = static_cast<std::ptrdiff_t>(j);
+            }
+        }
+    }
+
+    /// Appends the initial model's heads the data has no labels for, as they
+    /// are: their rows are all masked, so their weights never move.
+    bool append_initial_heads() {
+        bool added = false;
+        for (std::size_t j = 0; j < init_->heads.size(); ++j) {
+            const auto& ih = init_->heads[j];
+            bool present = false;
+            for (const auto& h : heads_) present = present || h.name == ih.name;
+            if (present) continue;
+            schema_head h;
+            h.name = ih.name;
+            h.kind = ih.kind;
+            h.labels = ih.labels;
+            h.review = ih.review;
+            h.review_fixed = true;
+            h.init = static_cast<std::ptrdiff_t>(j);
+            heads_.push_back(std::move(h));
+            added = true;
+        }
+        return added;
+    }
+
+    /// Features and trunk shape of the initial model, checked to be what
+    /// this trainer builds: a float model whose trunk is dense+ReLU pairs.
+    void use_initial_features(std::vector<data_warning>& warnings) {
+        if (init_->quantized())
+            throw error(errc::argument, "init", "expected a float model, got an int8 one (start from its float original)");
+        spec_ = init_->features;
+        init_dense_.clear();
+        cap_ = capacity{};
+        for (std::size_t l = 0; l < init_->trunk.size(); ++l) {
+            const bool want_dense = l % 2 == 0;
+            const auto* d = std::get_if<dense_spec<T>>(&init_->trunk[l]);
+            if ((d != nullptr) != want_dense || (l + 1 == init_->trunk.size() && want_dense))
+                throw error(errc::argument, "init", "expected a trunk of dense+ReLU layers, got another layout");
+            if (d) {
+                init_dense_.push_back(d);
+                cap_.hidden.push_back(d->out);
+            }
+        }
+        if (init_dense_.empty() || init_dense_.front()->in != spec_.width())
+            throw error(errc::argument, "init", "expected a trunk whose first layer reads the features, got none");
+        cap_.ensemble = 1;
+        cap_.max_vocab = spec_.bow.vocab.size();
+        cap_.max_bigrams = spec_.bigrams.vocab.size();
+        cap_.char_buckets = spec_.char_ngrams.buckets;
+        if (cfg_.max_vocab || cfg_.max_bigrams || cfg_.char_buckets || cfg_.hidden || cfg_.ensemble)
+            warnings.push_back({"", "starting from a trained model: its features and trunk are used, the configured "
+                                    "max_vocab, bigrams max_size, char_ngrams buckets, hidden and ensemble are ignored"});
+    }
+
+    /// Overwrites a randomly initialized network with the initial model's
+    /// trunk and the columns of its heads that the schema heads share.
+    void copy_initial_weights(mlp_params<T>& p) const {
+        const std::size_t h0 = p.width0(), sparse = spec_.sparse_width(), width = spec_.width(),
+                          dim = spec_.embedding.dim;
+        const dense_spec<T>& first = *init_dense_.front();
+        for (std::size_t i = 0; i < sparse; ++i)
+            for (std::size_t o = 0; o < h0; ++o) p.w0[i * h0 + o] = first.weights[o * width + i];
+        for (std::size_t d = 0; d < dim; ++d)
+            for (std::size_t o = 0; o < h0; ++o) p.w0e[d * h0 + o] = first.weights[o * width + sparse + d];
+        p.b0 = first.bias;
+        if (dim) p.emb.assign(spec_.embedding.weights.data(), spec_.embedding.weights.data() + spec_.embedding.weights.size());
+        for (std::size_t l = 1; l < init_dense_.size(); ++l) {
+            const dense_spec<T>& src = *init_dense_[l];
+            auto& d = p.layers[l - 1];
+            for (std::size_t i = 0; i < d.in; ++i)
+                for (std::size_t o = 0; o < d.out; ++o) d.wt[i * d.out + o] = src.weights[o * d.in + i];
+            d.b = src.bias;
+        }
+        auto& hl = p.layers.back();
+        for (std::size_t h = 0; h < heads_.size(); ++h) {
+            if (heads_[h].init < 0) continue;
+            const head_spec<T>& ih = init_->heads[static_cast<std::size_t>(heads_[h].init)];
+            const head_slot& hs = p.shape.heads[h];
+            for (std::size_t c = 0; c < hs.outputs; ++c) {
+                // Sigmoid: the single logit; softmax: the column of the same label.
+                std::size_t src = c;
+                if (heads_[h].kind == head_kind::softmax) {
+                    auto it = std::find(ih.labels.begin(), ih.labels.end(), heads_[h].labels[c]);
+                    if (it == ih.labels.end()) continue;
+                    src = static_cast<std::size_t>(it - ih.labels.begin());
+                }
+                for (std::size_t i = 0; i < hl.in; ++i) hl.wt[i * hl.out + hs.offset + c] = ih.layer.weights[src * hl.in + i];
+                hl.b[hs.offset + c] = ih.layer.bias[src];
+            }
+        }
+    }
+
+    /// Chooses min_confidence of every head without configured thresholds on
+    /// the validation rows, scored by the model trained without them.
+    void learn_review(const basic_classifier<T>& clf, const std::vector<labelled_text>& vrows,
+                      const std::vector<std::size_t>& va, const std::vector<std::int32_t>& y_all, unsigned threads,
+                      train_result<T>& res) {
+        std::vector<std::string_view> texts;
+        for (const auto& r : vrows) texts.emplace_back(r.text);
+        const auto preds = clf.predict_batch(texts, threads);
+        const std::size_t nh = heads_.size();
+        for (std::size_t h = 0; h < nh; ++h) {
+            if (heads_[h].review_fixed) continue;
+            std::vector<scored_prediction> scored;
+            for (std::size_t k = 0; k < va.size(); ++k) {
+                const std::int32_t gold = y_all[va[k] * nh + h];
+                if (gold < 0) continue;
+                const auto& hp = preds[k].heads[h];
+                scored.push_back({static_cast<double>(hp.confidence), static_cast<std::int32_t>(hp.label_index) == gold});
+            }
+            review_choice c = choose_review_threshold(std::move(scored), cfg_.review_target, cfg_.review_min_coverage);
+            c.head = heads_[h].name;
+            heads_[h].review = c.thresholds;
+            if (c.rows && !c.reached) {
+                char buf[200];
+                std::snprintf(buf, sizeof buf,
+                              "review target %.3f not reached for head \"%s\" on %zu validation rows: flagging below "
+                              "confidence %.3f keeps %.1f%% at accuracy %.3f",
+                              c.target, c.head.c_str(), c.rows, c.thresholds.min_confidence, 100.0 * c.coverage, c.accuracy);
+                res.warnings.push_back({"", buf});
+            }
+            res.review.push_back(std::move(c));
+        }
+    }
+
     const train_config& cfg_;
     const progress_fn& progress_;
+    const basic_model<T>* init_ = nullptr;
+    std::vector<const dense_spec<T>*> init_dense_;
+    capacity cap_;
     std::vector<schema_head> heads_;
     feature_spec<T> spec_;
 };
@@ -981,6 +1215,24 @@ train_result<T> train_model(const dataset& train, const dataset& validation, con
                             const progress_fn& progress = {}) {
     detail::trainer<T> t(cfg, progress);
     return t.run(train.rows, &validation.rows);
+}
+
+/// Trains starting from `init`, a trained float model: its normalizer,
+/// features (vocabularies, buckets) and trunk are reused as they are, and
+/// the capacity settings of `cfg` are ignored. Heads of the data with the
+/// name of one of `init`'s heads start from its weights (its label order,
+/// labels only the data has appended); other data heads start at random;
+/// `init`'s heads the data has no labels for are kept as they are (same
+/// weights, same review thresholds), after the data's heads. With
+/// `cfg.freeze_trunk` only the heads train, so the trunk stays
+/// bit-identical and the kept heads predict exactly as in `init`; without
+/// it, the trunk moves and the kept heads drift with it. Throws
+/// tiny_ticket::error (errc::argument) for a model it cannot start from.
+template <class T = float>
+train_result<T> train_model(const dataset& data, const basic_model<T>& init, const train_config& cfg = {},
+                            const progress_fn& progress = {}) {
+    detail::trainer<T> t(cfg, progress, &init);
+    return t.run(data.rows, nullptr);
 }
 
 }  // namespace tiny_ticket::train
