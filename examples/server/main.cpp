@@ -2,7 +2,7 @@
 // A small HTTP service around one classifier (cpp-httplib):
 //   POST /v1/classify   {"text": "..."} or {"tickets": [{"id": ..., "text": "..."}, ...]};
 //                       ?explain=1, ?output=full|compact|labels
-//   GET  /v1/model      heads, labels, producer, metrics
+//   GET  /v1/model      heads (labels, their descriptions, review thresholds), producer, metrics
 //   GET  /healthz       liveness
 //   GET  /metrics       Prometheus text exposition (requests, latency, predictions)
 // Errors are JSON: {"error": {"status": 400, "message": "..."}}. SIGTERM or
@@ -197,10 +197,18 @@ struct service {
     nlohmann::json describe() const {
         const auto& m = clf.model();
         nlohmann::json heads = nlohmann::json::array();
-        for (const auto& h : m.heads)
-            heads.push_back({{"name", h.name},
-                             {"kind", h.kind == tiny_ticket::head_kind::softmax ? "softmax" : "sigmoid"},
-                             {"labels", h.labels}});
+        for (const auto& h : m.heads) {
+            nlohmann::json head = {{"name", h.name},
+                                   {"kind", h.kind == tiny_ticket::head_kind::softmax ? "softmax" : "sigmoid"},
+                                   {"labels", h.labels},
+                                   {"review", {{"min_confidence", h.review.min_confidence}, {"min_margin", h.review.min_margin}}}};
+            // Only when the artifact has some: custom models often carry none.
+            nlohmann::json descriptions = nlohmann::json::object();
+            for (std::size_t l = 0; l < h.labels.size(); ++l)
+                if (!h.description(l).empty()) descriptions[h.labels[l]] = std::string(h.description(l));
+            if (!descriptions.empty()) head["descriptions"] = std::move(descriptions);
+            heads.push_back(std::move(head));
+        }
         nlohmann::json metrics_json = m.metrics_json.empty() ? nlohmann::json::object() : nlohmann::json::parse(m.metrics_json);
         return {{"producer", m.producer},
                 {"library", tiny_ticket::version_string},

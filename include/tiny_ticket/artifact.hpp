@@ -35,8 +35,9 @@ enum class weight_encoding {
     arrays,  ///< plain JSON number arrays (readable, larger)
 };
 
+/// How save_model writes an artifact.
 struct save_options {
-    weight_encoding weights = weight_encoding::base64;
+    weight_encoding weights = weight_encoding::base64;  ///< base64 blobs (default) or number arrays
     /// Indent width for pretty printing; -1 writes compact JSON.
     int indent = -1;
 };
@@ -99,6 +100,25 @@ inline normalizer_config read_normalizer(const json& j, const std::string& p, co
         check_phrases(keys, lp, lim, false);
     }
     return c;
+}
+
+// `"descriptions": {"<label>": "<text>"}` of one head, as one entry per label
+// ("" where the object names none). Keys must be that head's labels, so a
+// typo cannot silently leave a label undescribed. No limit of their own: they
+// are kept as read, so the file size bounds them.
+inline std::vector<std::string> read_descriptions(const json& j, const std::string& p,
+                                                  const std::vector<std::string>& labels) {
+    if (!j.is_object()) type_error(j, p, "an object of label -> description");
+    std::vector<std::string> out(labels.size());
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        const std::string kp = p + "/" + pointer_key(it.key());
+        std::size_t i = 0;
+        while (i < labels.size() && labels[i] != it.key()) ++i;
+        if (i == labels.size())
+            throw artifact_error(errc::value, kp, "\"" + it.key() + "\" is not a label of this head");
+        out[i] = get_string(it.value(), kp);
+    }
+    return out;
 }
 
 template <class T>
@@ -201,6 +221,7 @@ basic_model<T> native_model(const json& root, const load_options& lim) {
             if (const json* v = optional_field(*r, "min_confidence", rp)) hs.review.min_confidence = get_number(*v, rp + "/min_confidence");
             if (const json* v = optional_field(*r, "min_margin", rp)) hs.review.min_margin = get_number(*v, rp + "/min_margin");
         }
+        if (const json* d = optional_field(heads[h], "descriptions", p)) hs.descriptions = read_descriptions(*d, p + "/descriptions", hs.labels);
         m.heads.push_back(std::move(hs));
     }
 
@@ -334,6 +355,10 @@ json model_to_json(const basic_model<T>& m, const save_options& opt) {
         hj["kind"] = h.kind == head_kind::softmax ? "softmax" : "sigmoid";
         hj["labels"] = h.labels;
         hj["review"] = {{"min_confidence", h.review.min_confidence}, {"min_margin", h.review.min_margin}};
+        json desc = json::object();
+        for (std::size_t l = 0; l < h.labels.size(); ++l)
+            if (!h.description(l).empty()) desc[h.labels[l]] = std::string(h.description(l));
+        if (!desc.empty()) hj["descriptions"] = desc;
         heads.push_back(hj);
     }
     root["heads"] = heads;

@@ -69,7 +69,7 @@ struct head_prediction {
 /// Every head's answer for one text, in the model's head order.
 template <class T>
 struct basic_prediction {
-    std::vector<head_prediction<T>> heads;
+    std::vector<head_prediction<T>> heads;  ///< one per head, in the model's head order
 
     /// True when any head asks for human review.
     bool review() const noexcept {
@@ -94,13 +94,13 @@ struct basic_prediction {
 /// workspace may be reused with any classifier of the same scalar type.
 template <class T>
 struct basic_workspace {
-    std::string normalized;
-    normalizer_scratch norm;
-    std::vector<std::string_view> tokens;
-    basic_feature_vector<T> features;
-    featurizer_scratch feat;
-    nn::network_scratch<T> net;
-    basic_prediction<T> result;
+    std::string normalized;  ///< the normalized text
+    normalizer_scratch norm;  ///< normalizer buffers
+    std::vector<std::string_view> tokens;  ///< tokens, pointing into `normalized`
+    basic_feature_vector<T> features;  ///< the network input
+    featurizer_scratch feat;  ///< featurizer buffers
+    nn::network_scratch<T> net;  ///< activations and logits
+    basic_prediction<T> result;  ///< what predict(text, ws) returned
 };
 
 /// A multi-head ticket classifier. Immutable after construction: every const
@@ -108,9 +108,13 @@ struct basic_workspace {
 template <class T>
 class basic_classifier {
 public:
+    /// The scalar type of weights and scores.
     using value_type = T;
+    /// The plain-data model the classifier is built from.
     using model_type = basic_model<T>;
+    /// Every head's answer for one text.
     using prediction = basic_prediction<T>;
+    /// Scratch memory for allocation-free predict.
     using workspace = basic_workspace<T>;
 
     /// Validates the model, builds lookup tables and runs its self-tests.
@@ -121,8 +125,11 @@ public:
         run_self_tests();
     }
 
+    /// The model it was built from (validated).
     const model_type& model() const noexcept { return state_->model; }
+    /// How many heads (questions) it answers.
     std::size_t num_heads() const noexcept { return state_->model.heads.size(); }
+    /// Head `i`: name, kind, labels, their descriptions, review thresholds. `i < num_heads()`.
     const head_spec<T>& head(std::size_t i) const noexcept { return state_->model.heads[i]; }
     /// Index of the head named `name`, or -1.
     std::ptrdiff_t head_index(std::string_view name) const noexcept {
@@ -130,7 +137,9 @@ public:
             if (head(i).name == name) return static_cast<std::ptrdiff_t>(i);
         return -1;
     }
+    /// The normalizer predict runs first.
     const normalizer& text_normalizer() const noexcept { return state_->norm; }
+    /// The featurizer predict runs after the normalizer.
     const basic_featurizer<T>& featurizer() const noexcept { return state_->feat; }
     /// The network predict runs: float or int8, as the model is.
     const basic_model_network<T>& model_network() const noexcept { return state_->net; }

@@ -44,6 +44,7 @@ inline const char* to_string(errc c) noexcept {
 /// Base of every exception the library throws. Catch this one type.
 class error : public std::runtime_error {
 public:
+    /// The message is `[tiny_ticket.<code>] <where>: <what>` (no `<where>: ` when `where` is empty).
     error(errc code, const std::string& where, const std::string& what)
         : std::runtime_error(format(code, where, what)), code_(code), where_(where), message_(what) {}
 

@@ -42,23 +42,23 @@ inline const char* to_string(feature_kind k) noexcept {
 /// One feature's contribution to a head's explained score, in logit units
 /// (gradient times input at this text).
 struct attribution {
-    std::string name;
-    feature_kind kind = feature_kind::token;
+    std::string name;  ///< the token, `kw:<phrase>`, the bigram `a b` or `char#<bucket>`
+    feature_kind kind = feature_kind::token;  ///< which feature group it comes from
     /// Total contribution; for tokens `bow + embedding + char_ngrams`.
     double value = 0;
     /// Token parts: the bag-of-words feature, the embedding rows of all its
     /// occurrences, and its share of character n-gram buckets (a bucket hit
     /// by several tokens is split by how often each hit it).
     double bow = 0;
-    double embedding = 0;
-    double char_ngrams = 0;
+    double embedding = 0;  ///< token part: its embedding rows
+    double char_ngrams = 0;  ///< token part: its share of character n-gram buckets
 };
 
 /// Why one head scored one label as it did.
 struct head_explanation {
-    std::string head;
-    std::string label;
-    std::size_t label_index = 0;
+    std::string head;  ///< the head's name
+    std::string label;  ///< the label explained (the predicted one unless asked otherwise)
+    std::size_t label_index = 0;  ///< its index in the head's labels
     /// The explained quantity. Softmax heads: the label's logit minus the mean
     /// logit of all labels (softmax only sees differences, so a feature that
     /// lifts every label alike scores 0). Sigmoid heads: the logit, negated
@@ -76,7 +76,7 @@ struct head_explanation {
 
 /// Explanations of every head, in the model's head order.
 struct explanation {
-    std::vector<head_explanation> heads;
+    std::vector<head_explanation> heads;  ///< one per head, in the model's head order
 
     /// The head named `name`, or nullptr.
     const head_explanation* find(std::string_view name) const noexcept {
@@ -118,6 +118,7 @@ public:
         chars_ = std::move(chars);
     }
 
+    /// The classifier it explains.
     const basic_classifier<T>& classifier() const noexcept { return clf_; }
 
     /// Explains the label each head chose for `text`: the `top_n` strongest

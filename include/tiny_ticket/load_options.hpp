@@ -14,8 +14,8 @@ struct load_options {
     std::size_t max_vocab = std::size_t(1) << 22;        ///< entries per vocabulary
     std::size_t max_width = std::size_t(1) << 16;        ///< layer width / embedding dim
     std::size_t max_labels = 4096;                       ///< labels per head
-    std::size_t max_heads = 256;
-    std::size_t max_char_buckets = std::size_t(1) << 24;
+    std::size_t max_heads = 256;  ///< heads per model
+    std::size_t max_char_buckets = std::size_t(1) << 24;  ///< character n-gram buckets
     /// Deepest nesting of JSON arrays and objects; checked on the raw text
     /// before parsing, because the DOM's recursive copy and dump would
     /// otherwise exhaust the stack on `[[[[...`.

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -24,33 +25,33 @@ enum class head_kind { softmax, sigmoid };
 
 /// Bag of words over a vocabulary; feature i is `vocab[i]`.
 struct bow_spec {
-    std::vector<std::string> vocab;
-    count_mode mode = count_mode::log1p;
+    std::vector<std::string> vocab;       ///< one feature per word, in input order
+    count_mode mode = count_mode::log1p;  ///< how repeats of a word are valued
     /// Scale this group's values to unit L2 norm.
     bool l2 = false;
 };
 
 /// Binary flags for phrases (one or more words).
 struct keyword_spec {
-    std::vector<std::string> phrases;
-    keyword_match match = keyword_match::token;
+    std::vector<std::string> phrases;            ///< one flag per phrase, in input order
+    keyword_match match = keyword_match::token;  ///< on token boundaries, or anywhere
 };
 
 /// Word bigrams over a vocabulary of "first second" strings.
 struct bigram_spec {
-    std::vector<std::string> vocab;
-    count_mode mode = count_mode::log1p;
-    bool l2 = false;
+    std::vector<std::string> vocab;       ///< one feature per "first second" pair
+    count_mode mode = count_mode::log1p;  ///< how repeats of a bigram are valued
+    bool l2 = false;                      ///< scale this group's values to unit L2 norm
 };
 
 /// Hashed character n-grams of `<token>` (fastText-style boundaries), robust
 /// to typos and spelling variants. Disabled when `buckets == 0`.
 struct char_ngram_spec {
-    unsigned min_n = 3;
-    unsigned max_n = 5;
-    std::uint32_t buckets = 0;
-    count_mode mode = count_mode::log1p;
-    bool l2 = false;
+    unsigned min_n = 3;                   ///< shortest n-gram, in bytes, boundaries included
+    unsigned max_n = 5;                   ///< longest n-gram
+    std::uint32_t buckets = 0;            ///< hash buckets (features); 0 disables the group
+    count_mode mode = count_mode::log1p;  ///< how repeats of a bucket are valued
+    bool l2 = false;                      ///< scale this group's values to unit L2 norm
 };
 
 /// Mean of token embeddings over the first `max_tokens` tokens. Disabled when
@@ -58,9 +59,9 @@ struct char_ngram_spec {
 /// `unk < 0`.
 template <class T>
 struct embedding_spec {
-    std::vector<std::string> vocab;
-    std::int32_t unk = -1;
-    std::size_t dim = 0;
+    std::vector<std::string> vocab;  ///< one row per token
+    std::int32_t unk = -1;           ///< row for unknown tokens, or -1 to skip them
+    std::size_t dim = 0;             ///< width of a row; 0 disables the group
     std::size_t max_tokens = 0;  ///< 0: all tokens
     basic_tensor<T> weights;      ///< vocab.size() x dim, row-major
 };
@@ -69,14 +70,17 @@ struct embedding_spec {
 /// `[bow | keywords | bigrams | char n-grams | embedding]`.
 template <class T>
 struct feature_spec {
-    bow_spec bow;
-    keyword_spec keywords;
-    bigram_spec bigrams;
-    char_ngram_spec char_ngrams;
-    embedding_spec<T> embedding;
+    bow_spec bow;                  ///< words
+    keyword_spec keywords;         ///< phrase flags
+    bigram_spec bigrams;           ///< word pairs
+    char_ngram_spec char_ngrams;   ///< hashed character n-grams
+    embedding_spec<T> embedding;   ///< mean token embedding
 
+    /// Index of the first keyword feature in the network input.
     std::size_t keyword_offset() const noexcept { return bow.vocab.size(); }
+    /// Index of the first bigram feature.
     std::size_t bigram_offset() const noexcept { return keyword_offset() + keywords.phrases.size(); }
+    /// Index of the first character n-gram bucket.
     std::size_t char_offset() const noexcept { return bigram_offset() + bigrams.vocab.size(); }
     /// Width of the sparse part (everything but the embedding).
     std::size_t sparse_width() const noexcept { return char_offset() + char_ngrams.buckets; }
@@ -87,10 +91,10 @@ struct feature_spec {
 /// Fully connected layer: y = W x + b, W is `out x in`, row-major.
 template <class T>
 struct dense_spec {
-    std::size_t in = 0;
-    std::size_t out = 0;
+    std::size_t in = 0;       ///< input width
+    std::size_t out = 0;      ///< output width
     basic_tensor<T> weights;  ///< out x in
-    std::vector<T> bias;
+    std::vector<T> bias;      ///< out values, always float
 };
 
 /// Rectified linear unit, elementwise.
@@ -103,8 +107,8 @@ using layer_spec = std::variant<dense_spec<T>, relu_spec>;
 /// When a head's answer should go to a human: top probability below
 /// `min_confidence`, or top minus runner-up below `min_margin`.
 struct review_thresholds {
-    double min_confidence = 0.0;
-    double min_margin = 0.0;
+    double min_confidence = 0.0;  ///< in [0, 1]; 0 never asks for review on confidence
+    double min_margin = 0.0;      ///< in [0, 1]; 0 never asks for review on margin
 };
 
 /// One task: a dense layer on the trunk output and an activation.
@@ -112,16 +116,25 @@ struct review_thresholds {
 /// two labels, `labels[1]` meaning "yes" (chosen when p >= 0.5).
 template <class T>
 struct head_spec {
-    std::string name;
-    head_kind kind = head_kind::softmax;
-    std::vector<std::string> labels;
-    dense_spec<T> layer;
-    review_thresholds review;
+    std::string name;                     ///< unique among the model's heads, e.g. "intent"
+    head_kind kind = head_kind::softmax;  ///< output activation
+    std::vector<std::string> labels;      ///< unique; the i-th output scores labels[i]
+    dense_spec<T> layer;                  ///< trunk output -> logits
+    review_thresholds review;             ///< when a prediction asks for a human
+    /// What each label means, for people reading predictions: either empty
+    /// (the artifact has none) or one entry per label, in `labels` order, with
+    /// "" for a label left undescribed. Never used to predict.
+    std::vector<std::string> descriptions;
+
+    /// The description of label `i`, or "" when there is none.
+    std::string_view description(std::size_t i) const noexcept {
+        return i < descriptions.size() ? std::string_view(descriptions[i]) : std::string_view();
+    }
 };
 
 /// A text whose scores the artifact records, re-checked on load.
 struct self_test_case {
-    std::string text;
+    std::string text;  ///< the ticket, as given to predict
     /// Per head name, the expected probability of every label.
     std::vector<std::pair<std::string, std::vector<double>>> expected;
 };
@@ -130,14 +143,14 @@ struct self_test_case {
 /// artifact. Plain data; build a classifier from it.
 template <class T>
 struct basic_model {
-    std::string producer;
-    normalizer_config normalizer;
-    feature_spec<T> features;
-    std::vector<layer_spec<T>> trunk;
-    std::vector<head_spec<T>> heads;
+    std::string producer;              ///< who wrote the artifact, e.g. "tiny_ticket 0.1.0 train"
+    normalizer_config normalizer;      ///< text clean-up before tokenizing
+    feature_spec<T> features;          ///< what the network reads
+    std::vector<layer_spec<T>> trunk;  ///< shared layers, starting with a dense one
+    std::vector<head_spec<T>> heads;   ///< one per question answered
     /// Free-form metrics as a JSON object text (empty when absent).
     std::string metrics_json;
-    std::vector<self_test_case> self_tests;
+    std::vector<self_test_case> self_tests;  ///< re-checked when a classifier is built
     /// Absolute tolerance for self-test scores.
     double self_test_tolerance = 1e-4;
     /// Which int8 arithmetic runs (quant/). none: every weight tensor (dense
@@ -146,6 +159,7 @@ struct basic_model {
     /// Biases are float either way.
     quant_mode quantization = quant_mode::none;
 
+    /// True when the weights are int8.
     bool quantized() const noexcept { return quantization != quant_mode::none; }
 };
 

@@ -51,6 +51,7 @@ public:
     void forward(const basic_feature_vector<T>& f, nn::network_scratch<T>& s) const {
         std::visit([&](const auto& n) { n.forward(f, s); }, net_);
     }
+    /// Number of logits of all heads together.
     std::size_t logits() const noexcept {
         return std::visit([](const auto& n) { return n.logits(); }, net_);
     }
@@ -58,6 +59,7 @@ public:
     std::size_t head_offset(std::size_t h) const noexcept {
         return std::visit([h](const auto& n) { return n.head_offset(h); }, net_);
     }
+    /// Words whose n-gram rows were folded into one row at load (0: none).
     std::size_t folded_words() const noexcept {
         return std::visit([](const auto& n) { return n.folded_words(); }, net_);
     }

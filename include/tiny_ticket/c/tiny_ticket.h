@@ -94,12 +94,12 @@ typedef struct tt_workspace tt_workspace;   /* per-thread scratch + last result 
 typedef struct tt_result tt_result;         /* one text's answer, all heads */
 typedef struct tt_batch tt_batch;           /* many texts' answers */
 
-/* One head's answer in the flat form of tt_predict_into (fixed layout, 16 bytes). */
+/** One head's answer in the flat form of tt_predict_into (fixed layout, 16 bytes). */
 typedef struct tt_head_result {
-    uint32_t label_index; /* index of the chosen label in the head's labels */
-    uint32_t review;      /* 1: below the head's review thresholds, 0: not */
-    float confidence;     /* probability of the chosen label */
-    float margin;         /* chosen minus runner-up probability */
+    uint32_t label_index; /**< index of the chosen label in the head's labels */
+    uint32_t review;      /**< 1: below the head's review thresholds, 0: not */
+    float confidence;     /**< probability of the chosen label */
+    float margin;         /**< chosen minus runner-up probability */
 } tt_head_result;
 
 /* ---- Library and errors. All thread-safe; none fails. ---- */

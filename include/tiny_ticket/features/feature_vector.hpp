@@ -14,10 +14,11 @@ namespace tiny_ticket {
 /// `[0, sparse_width)`, and the embedding rows whose mean is the dense part.
 template <class T>
 struct basic_feature_vector {
-    std::vector<std::uint32_t> index;
-    std::vector<T> value;
-    std::vector<std::int32_t> embedding_rows;
+    std::vector<std::uint32_t> index;  ///< sparse feature indices, in first-seen order
+    std::vector<T> value;  ///< their values, parallel to `index`
+    std::vector<std::int32_t> embedding_rows;  ///< embedding table rows of the tokens, in text order
 
+    /// Empties the vector, keeping its memory.
     void clear() noexcept {
         index.clear();
         value.clear();
@@ -32,10 +33,11 @@ struct basic_feature_vector {
 /// empty (`words == 0`) when it cannot fold.
 struct word_ngram_view {
     std::size_t sparse_width = 0;  ///< the featurizer's sparse width; word w's entry is sparse_width + w
-    std::size_t words = 0;
+    std::size_t words = 0;  ///< known words with n-gram buckets
     const std::uint32_t* offsets = nullptr;  ///< words + 1 entries
-    const std::uint32_t* buckets = nullptr;
+    const std::uint32_t* buckets = nullptr;  ///< every word's buckets, end to end
 
+    /// True when there is nothing to fold.
     bool empty() const noexcept { return words == 0; }
     /// Calls `f(word, first, last)` for every word.
     template <class F>

@@ -24,7 +24,7 @@ namespace tiny_ticket {
 struct featurizer_scratch {
     std::vector<float> acc;            ///< per sparse feature: its count so far
     std::vector<std::uint32_t> order;  ///< touched features in first-seen order (first `touched` entries)
-    std::size_t touched = 0;
+    std::size_t touched = 0;  ///< how many entries of `order` are in use
     std::vector<std::int32_t> word;     ///< per token: its entry in the featurizer's word map, or -1
     std::vector<std::uint64_t> hashes;  ///< per token, shared by the vocabulary lookups
     /// Folded form, per character bucket: how many of its counts came from
@@ -33,10 +33,10 @@ struct featurizer_scratch {
     /// Folded form, texts up to ~16 KB: per character bucket its count, 0
     /// when untouched, and the buckets that need an entry of their own.
     std::vector<std::uint16_t> count16;
-    std::vector<std::uint32_t> listed;
+    std::vector<std::uint32_t> listed;  ///< folded form: buckets with an entry of their own
     /// Folded form: the known tokens' inline n-gram buckets, end to end.
     std::vector<std::uint16_t> gathered;
-    std::string gram;
+    std::string gram;  ///< the character n-gram being hashed
 };
 
 namespace detail {
@@ -274,7 +274,9 @@ public:
         cache_char_ngrams();
     }
 
+    /// The feature groups it extracts.
     const feature_spec<T>& spec() const noexcept { return *spec_; }
+    /// Width of the sparse part of its output.
     std::size_t sparse_width() const noexcept { return sparse_width_; }
 
     /// Prepares scratch for this featurizer (allocates once).

@@ -17,8 +17,9 @@ namespace tiny_ticket::nn {
 /// padded to a multiple of the narrow width, so no scalar tail loop exists.
 template <class T>
 struct block_width {
-    static constexpr std::size_t wide = 128 / sizeof(T);
-    static constexpr std::size_t narrow = 32 / sizeof(T);
+    static constexpr std::size_t wide = 128 / sizeof(T);  ///< values per wide block
+    static constexpr std::size_t narrow = 32 / sizeof(T);  ///< values per narrow block
+    /// `n` rounded up to a multiple of the narrow width.
     static std::size_t pad(std::size_t n) noexcept { return (n + narrow - 1) / narrow * narrow; }
 };
 
@@ -192,7 +193,9 @@ public:
             for (std::size_t i = 0; i < in_; ++i) wt_[i * stride_ + o] = s.weights[o * in_ + i];
     }
 
+    /// Input width.
     std::size_t in() const noexcept { return in_; }
+    /// Output width.
     std::size_t out() const noexcept { return out_; }
     /// Output width rounded up to the kernel block (the row stride).
     std::size_t padded_out() const noexcept { return stride_; }
@@ -200,6 +203,7 @@ public:
     const T* row(std::size_t i) const noexcept { return wt_.data() + i * stride_; }
     /// The bias (`out()` values, then zero padding).
     const std::vector<T>& bias() const noexcept { return bias_; }
+    /// Bytes held by weights and bias.
     std::size_t memory_bytes() const noexcept { return (wt_.capacity() + bias_.capacity()) * sizeof(T); }
 
     /// y = W x + b for dense x (`in()` values) into y (`out()` values).

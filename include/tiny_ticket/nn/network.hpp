@@ -19,12 +19,18 @@ namespace tiny_ticket::nn {
 /// Activation buffers reused across calls.
 template <class T>
 struct network_scratch {
+    /// @{
+    /// Ping-pong activations of the trunk (a, b) and the logits of all heads.
     std::vector<T> a, b, logits;
+    /// @}
     // Used by the int8 network (quant/network.hpp) only.
     std::vector<std::int8_t> q;       ///< quantized inputs
     std::vector<std::int32_t> acc;    ///< integer accumulators
     std::vector<std::uint32_t> nz;    ///< indices of non-zero inputs
-    std::vector<T> v, facc;           ///< their values; float accumulators
+    /// @{
+    /// The non-zero inputs' values (v) and float accumulators (facc).
+    std::vector<T> v, facc;
+    /// @}
 };
 
 /// Shared trunk plus fused heads, ready for inference. The first dense
@@ -121,11 +127,14 @@ public:
     /// Word rows added by fold_word_rows() (0: none).
     std::size_t folded_words() const noexcept { return folded_words_; }
 
+    /// Number of logits of all heads together.
     std::size_t logits() const noexcept { return heads_.out(); }
     /// Start of head h's logits within the fused output.
     std::size_t head_offset(std::size_t h) const noexcept { return head_offset_[h]; }
+    /// Width of the trunk's output (the heads' input).
     std::size_t trunk_width() const noexcept { return trunk_out_; }
 
+    /// Sizes `s` for this network, so forward() does not allocate.
     void prepare(network_scratch<T>& s) const {
         if (s.a.size() < max_width_) s.a.resize(max_width_);
         if (s.b.size() < max_width_) s.b.resize(max_width_);

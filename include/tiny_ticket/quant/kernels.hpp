@@ -260,6 +260,7 @@ inline void gather_f(const std::int8_t* table, std::size_t stride, const Index* 
     }
 }
 
+/// Name of this kernel set, as tiny-ticket --version prints it.
 inline constexpr const char* name = "scalar";
 
 }  // namespace scalar

@@ -173,12 +173,15 @@ public:
     /// Word rows added by fold_word_rows() (0: none).
     std::size_t folded_words() const noexcept { return folded_words_; }
 
+    /// weight_only or full.
     quant_mode mode() const noexcept { return mode_; }
     /// The int8 kernels forward() runs.
     kernel_set kernels() const noexcept { return kernels_; }
+    /// Number of logits of all heads together.
     std::size_t logits() const noexcept { return heads_.out; }
     /// Start of head h's logits within the fused output.
     std::size_t head_offset(std::size_t h) const noexcept { return head_offset_[h]; }
+    /// Width of the trunk's output (the heads' input).
     std::size_t trunk_width() const noexcept { return trunk_out_; }
 
     /// Sizes `s` for this network and for up to `sparse_hint` active features.

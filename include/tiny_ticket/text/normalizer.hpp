@@ -19,8 +19,8 @@ namespace tiny_ticket {
 /// Scratch buffers reused across calls so normalization does not allocate
 /// once they have grown to the largest input seen.
 struct normalizer_scratch {
-    std::string a;
-    std::string b;
+    std::string a;      ///< one of two ping-pong buffers
+    std::string b;      ///< the other
     std::string emoji;  ///< the text with emoji tokens, when the config asks for them
 };
 
@@ -79,6 +79,7 @@ public:
         build_lexicon();
     }
 
+    /// The settings it was built with.
     const normalizer_config& config() const noexcept { return config_; }
 
     /// Normalizes `text` into `out` (cleared first). Never throws except
@@ -154,6 +155,7 @@ public:
             if (p[i] == ' ') cut(i);
         cut(n);
     }
+    /// True for the bytes a word may start and end with: ASCII letters, digits, '_'.
     static bool is_word(unsigned char c) noexcept {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     }
