@@ -58,6 +58,11 @@ EMOTICON = re.compile(r"(?<![\w/]):-?[()DPp/]|;-?\)|>:-?\(|</3|<3|\bxD\b|\^_\^|:
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+def text_of(row):
+    text = row.get("text")
+    return text if isinstance(text, str) else ""
+
+
 def has_emoji(text):
     return any(unicodedata.category(c) == "So" or 0x1F000 <= ord(c) <= 0x1FAFF
                for c in text)
@@ -123,12 +128,14 @@ def check_row(name, row, errors):
     for field in ["id", "text", "hinglish"] + list(HEADS):
         if field not in row:
             errors.append("%s: missing field %s" % (where, field))
-    if not isinstance(row.get("text"), str) or not row.get("text", "").strip():
+    if not isinstance(row.get("text"), str) or not text_of(row).strip():
         errors.append("%s: text must be a non-empty string" % where)
     if not isinstance(row.get("hinglish"), bool):
         errors.append("%s: hinglish must be true or false" % where)
     rid = row.get("id")
-    if prefix and not (isinstance(rid, str) and re.fullmatch(prefix + r"-\d{4}", rid)):
+    if not isinstance(rid, str):
+        errors.append("%s: id must be a string" % where)
+    elif prefix and not re.fullmatch(prefix + r"-\d{4}", rid):
         errors.append("%s: id %r is not %s-NNNN" % (where, rid, prefix))
     for head, labels in HEADS.items():
         value = row.get(head)
@@ -154,12 +161,13 @@ def counts_table(rows, with_style, markdown):
     lines = []
     heads = list(HEADS) + (["style"] if with_style else [])
     for head in heads:
-        c = Counter(r.get(head) for r in rows)
+        c = Counter(v if isinstance(v, str) else repr(v)
+                    for v in (r.get(head) for r in rows))
         cells = ", ".join("%s %d" % (k, c[k]) for k in sorted(c, key=str))
         lines.append("| %s | %s |" % (head, cells) if markdown else "  %-12s %s" % (head, cells))
     extra = [("hinglish", sum(1 for r in rows if r.get("hinglish") is True)),
-             ("emoji", sum(1 for r in rows if has_emoji(r.get("text", "")))),
-             ("emoticon", sum(1 for r in rows if EMOTICON.search(r.get("text", ""))))]
+             ("emoji", sum(1 for r in rows if has_emoji(text_of(r)))),
+             ("emoticon", sum(1 for r in rows if EMOTICON.search(text_of(r))))]
     cells = ", ".join("%s %d" % kv for kv in extra)
     lines.append("| rows with | %s |" % cells if markdown else "  %-12s %s" % ("rows with", cells))
     if markdown:
@@ -183,6 +191,8 @@ def main(argv):
     for name, rows in data.items():
         for row in rows:
             rid = row.get("id")
+            if not isinstance(rid, str):
+                continue
             if rid in seen:
                 errors.append("%s: id %s already used at %s" % (row["_where"], rid, seen[rid]))
             else:
@@ -191,11 +201,11 @@ def main(argv):
     # Near-duplicates: each new row against every older row, against the rows
     # of the other new files, and against earlier rows of its own file.
     near = []
-    old_rows = [(r, words(r.get("text", ""))) for n in OLD for r in data.get(n, [])]
+    old_rows = [(r, words(text_of(r))) for n in OLD for r in data.get(n, [])]
     new_done = []
     for name in NEW:
         for row in data.get(name, []):
-            w = words(row.get("text", ""))
+            w = words(text_of(row))
             for other, ow in old_rows + new_done:
                 j = jaccard(w, ow)
                 if j >= NEAR:
