@@ -12,7 +12,12 @@ model = json.load(open(models[-1]))
 heads = {h["name"]: set(h["labels"]) for h in model["heads"]}
 assert set(heads) == {"department", "sentiment", "lead_intent", "churn_risk", "intent"}, heads
 keys = ["id", "text", *heads, "hinglish"]
-prefix = {"eval_tickets.jsonl": "ev", "dev_tickets.jsonl": "dv", "tune_tickets.jsonl": "tn", "train_tickets.jsonl": "tr"}
+prefix = {"eval_tickets.jsonl": "ev", "dev_tickets.jsonl": "dv", "tune_tickets.jsonl": "tn", "train_tickets.jsonl": "tr",
+          "eval2_tickets.jsonl": "e2", "negation_tickets.jsonl": "ng", "oos_train_tickets.jsonl": "oo"}
+# The newer sets carry a writing style (eval2, negation) and may answer
+# "none of the intents" (out_of_scope), which the shipped model cannot yet.
+styled = {"eval2_tickets.jsonl", "negation_tickets.jsonl"}
+with_oos = {"eval2_tickets.jsonl", "negation_tickets.jsonl", "oos_train_tickets.jsonl"}
 files = sorted(glob.glob(os.path.join(src, "tests", "data", "*.jsonl")))
 assert {os.path.basename(f) for f in files} == set(prefix), files
 ids, counts = set(), {}
@@ -23,7 +28,8 @@ for path in files:
     for line_no, line in enumerate(open(path, encoding="utf-8"), 1):
         where = f"{name}:{line_no}"
         row = json.loads(line)
-        assert sorted(row) == sorted(keys), f"{where}: keys {sorted(row)}"
+        want = keys + (["style"] if name in styled else [])
+        assert sorted(row) == sorted(want), f"{where}: keys {sorted(row)}"
         n += 1
         assert row["id"] == f"{prefix[name]}-{n:04d}", f"{where}: id {row['id']} out of sequence"
         assert row["id"] not in ids, f"{where}: duplicate id"
@@ -33,6 +39,8 @@ for path in files:
         assert text.strip().lower() not in texts, f"{where}: repeated text"
         texts.add(text.strip().lower())
         for h, labels in heads.items():
+            if h == "intent" and name in with_oos:
+                labels = labels | {"out_of_scope"}
             assert row[h] in labels, f"{where}: {h} label {row[h]!r} not in {sorted(labels)}"
         assert isinstance(row["hinglish"], bool), f"{where}: hinglish must be true or false"
     counts[name] = n
@@ -41,5 +49,9 @@ for path in files:
 readme = open(os.path.join(src, "tests", "data", "README.md"), encoding="utf-8").read()
 for name, n in counts.items():
     assert re.search(rf"\b{n:,}\b|\b{n}\b", readme), f"tests/data/README.md does not state {name}'s {n} rows"
+# The schema, label and near-duplicate checks of the sets' own script.
+import subprocess
+subprocess.run([sys.executable, os.path.join(src, "tests", "data", "check_sets.py")], check=True,
+               stdout=subprocess.DEVNULL)
 print("data files ok:", ", ".join(f"{k} {v}" for k, v in counts.items()))
 PY
