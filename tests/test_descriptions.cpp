@@ -12,7 +12,7 @@ using json = nlohmann::json;
 
 namespace {
 
-json toy_json() { return json::parse(save_model_to_string(toy::model<float>())); }
+json described_toy_json() { return json::parse(save_model_to_string(toy::model<float>())); }
 
 // The artifact error for `j`, or "" when it loads.
 std::string load_error(const json& j, errc* code = nullptr) {
@@ -28,7 +28,7 @@ std::string load_error(const json& j, errc* code = nullptr) {
 }  // namespace
 
 TEST_CASE("label descriptions: absent by default, and an artifact without them saves as before") {
-    const json j = toy_json();
+    const json j = described_toy_json();
     for (const auto& h : j["heads"]) CHECK_FALSE(h.contains("descriptions"));
     const auto clf = load_classifier_from_string(j.dump());
     for (std::size_t h = 0; h < clf.num_heads(); ++h) {
@@ -39,7 +39,7 @@ TEST_CASE("label descriptions: absent by default, and an artifact without them s
 }
 
 TEST_CASE("label descriptions round-trip through the artifact, a subset of labels allowed") {
-    json j = toy_json();
+    json j = described_toy_json();
     j["heads"][0]["descriptions"] = {{"refund", "asks for money back"}, {"other", "anything else"}};
     j["heads"][1]["descriptions"] = {{"high", "may leave"}};
     const auto clf = load_classifier_from_string(j.dump());
@@ -56,7 +56,7 @@ TEST_CASE("label descriptions round-trip through the artifact, a subset of label
     CHECK(again["heads"][0]["descriptions"] == j["heads"][0]["descriptions"]);
     CHECK(again["heads"][1]["descriptions"] == j["heads"][1]["descriptions"]);
     CHECK(again == j);
-    const auto plain = load_classifier_from_string(toy_json().dump());
+    const auto plain = load_classifier_from_string(described_toy_json().dump());
     for (const char* text : {"refund my money", "where is my order", "hello"}) {
         CAPTURE(text);
         CHECK(plain.predict(text).heads[0].scores == clf.predict(text).heads[0].scores);
@@ -84,14 +84,14 @@ TEST_CASE("label descriptions are validated with the JSON path of the problem") 
     };
     for (const auto& c : cases) {
         CAPTURE(c.name);
-        json j = toy_json();
+        json j = described_toy_json();
         j["heads"][0]["descriptions"] = c.descriptions;
         errc code{};
         const std::string what = load_error(j, &code);
         CHECK(code == c.code);
         CHECK_MESSAGE(what.find(c.part) != std::string::npos, what);
     }
-    json ok = toy_json();
+    json ok = described_toy_json();
     ok["heads"][0]["descriptions"] = json::object();  // empty: allowed, nothing described
     CHECK(load_error(ok).empty());
 }

@@ -349,7 +349,8 @@ inline built_ticket build_ticket(const tables& data, std::uint64_t seed, std::ui
     const bool angry_core = pool == 3 || pool == 6 || pool == 8 || (pool == 2 && data.crossover_is_upset(in.name));
 
     // The loader guarantees at least one sector per situation and at most 32 sectors.
-    std::size_t candidates[32];
+    // Zeroed: GCC cannot see that guarantee and warns of an uninitialized read.
+    std::size_t candidates[32] = {};
     std::size_t n = 0;
     for (std::size_t b = 0; b < data.sectors.size(); ++b)
         if (sub.sectors & (1u << b)) candidates[n++] = b;
