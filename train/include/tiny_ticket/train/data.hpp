@@ -224,21 +224,25 @@ inline bool looks_like_email(std::string_view v) noexcept {
 }
 
 // Dates and timestamps as exports write them: 2024-03-01, 01/03/2024 10:22,
-// 2024-03-01T10:22:05Z, 10:22:05. Only digits and date punctuation, at least
-// four digits and a separator between digits.
+// 2024-03-01T10:22:05Z, 10:22:05. A digit first, then only digits and date
+// punctuation, at least four digits, and two separators or a colon (so an id
+// like 10457-2 is not a date).
 inline bool looks_like_date(std::string_view v) noexcept {
+    if (v.empty() || v[0] < '0' || v[0] > '9') return false;
     std::size_t digits = 0, seps = 0;
+    bool colon = false;
     for (std::size_t i = 0; i < v.size(); ++i) {
         const char c = v[i];
         if (c >= '0' && c <= '9') ++digits;
         else if (c == '-' || c == '/' || c == ':' || c == '.') {
-            if (i == 0 || i + 1 == v.size()) return false;
+            if (i + 1 == v.size()) return false;
+            colon = colon || c == ':';
             ++seps;
         } else if (c != 'T' && c != 'Z' && c != ' ' && c != '+') {
             return false;
         }
     }
-    return digits >= 4 && seps >= 1;
+    return digits >= 4 && (seps >= 2 || colon);
 }
 
 /// Why a field whose values are `values` (one per labelled row) is no head,
