@@ -138,6 +138,9 @@ int run_eval(const std::vector<std::string>& argv) {
     // Without a config or column flags, the columns the model was trained
     // from (stored in the artifact) say how to read the data.
     if (!config && !flags) cli::apply_data_mapping(clf.model().data, s.read);
+    // The model's heads decide what is scored; judging columns would only
+    // risk dropping a head of the model on a small file.
+    s.read.skip_id_like = false;
     tr::dataset data;
     for (const auto& f : files) tr::read_data_file(f, s.read, data);
     const auto r = tr::evaluate(clf, data.rows, threads);
