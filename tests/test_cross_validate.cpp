@@ -32,7 +32,9 @@ train_config quick_config() {
     c.hidden = {16};
     c.char_buckets = 256;
     c.ensemble = 1;
-    c.max_epochs = 8;
+    c.max_epochs = 30;
+    c.batch_size = 4;
+    c.optimizer.learning_rate = 0.01;
     c.refit = false;
     return c;
 }

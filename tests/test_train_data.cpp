@@ -57,19 +57,23 @@ TEST_CASE("JSONL errors name the column and what was wrong, never the raw bytes 
         "{\"text\": \"a\", \"intent\": \"b\"} x\n"
         "{\"text\": \"a\", \"intent\": 1e999}\n";
     const dataset d = read(content, "e.jsonl");
-    REQUIRE(d.rows.size() == 1);
+    // The Latin-1 line is repaired (U+FFFD), not skipped; the file's repair
+    // notice comes before the row warnings.
+    REQUIRE(d.rows.size() == 2);
+    CHECK(d.rows[1].text == "caf\xEF\xBF\xBD");
     REQUIRE(d.warnings.size() == 5);
-    for (const auto& w : d.warnings) {
+    CHECK(d.warnings[0].where == "e.jsonl:4");
+    CHECK(d.warnings[0].message.find("1 byte(s) that are not UTF-8 in 1 text(s) replaced by U+FFFD") == 0);
+    for (std::size_t i = 1; i < d.warnings.size(); ++i) {
+        const auto& w = d.warnings[i];
         CAPTURE(w.message);
         CHECK(w.message.rfind("invalid JSON at column ", 0) == 0);
         CHECK(w.message.find("json.exception") == std::string::npos);
         CHECK(w.message.size() < 200);
     }
-    CHECK(d.warnings[0].where == "e.jsonl:2");
-    CHECK(d.warnings[0].message == "invalid JSON at column 9: unexpected number literal; expected ':'");
-    CHECK(d.warnings[1].message.find("missing closing quote") != std::string::npos);
-    CHECK(d.warnings[2].where == "e.jsonl:4");
-    CHECK(d.warnings[2].message.find("not UTF-8") != std::string::npos);
+    CHECK(d.warnings[1].where == "e.jsonl:2");
+    CHECK(d.warnings[1].message == "invalid JSON at column 9: unexpected number literal; expected ':'");
+    CHECK(d.warnings[2].message.find("missing closing quote") != std::string::npos);
     CHECK(d.warnings[3].message.find("expected end of input") != std::string::npos);
     CHECK(d.warnings[4].message.find("number overflow") != std::string::npos);
 }
