@@ -87,4 +87,16 @@ done
 grep -q 'warning: the validation split holds [0-9]* rows for the [0-9]* labels of head .*fewer than 5.*--folds 5' "$tmp/err" \
   || fail "no small-validation warning: $(cat "$tmp/err")"
 if "$exe" train --data "$tmp/ok.csv" --folds 1 --out "$tmp/m.json" 2> /dev/null; then fail "--folds 1 accepted"; fi
+
+# eval on a file with 30 labels the model does not know: 20 warnings, then a count.
+python3 -c '
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("text,queue,priority\n")
+    for i in range(30):
+        f.write(f"my invoice problem number {i},queue_{i},low\n")' "$tmp/unknown.csv"
+"$exe" eval --model "$tmp/m.json" --data "$tmp/unknown.csv" > /dev/null 2> "$tmp/err" || fail "eval unknown: $(cat "$tmp/err")"
+[ "$(grep -c '^tiny-ticket eval: warning: ' "$tmp/err")" = 20 ] || fail "eval: expected 20 warnings shown: $(cat "$tmp/err")"
+grep -q '^tiny-ticket eval: 10 more warnings not shown (--json REPORT lists them all)$' "$tmp/err" \
+  || fail "eval: no summary of the warnings not shown: $(tail -2 "$tmp/err")"
 echo ok
