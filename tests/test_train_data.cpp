@@ -423,3 +423,19 @@ TEST_CASE("require_head_labels: a head naming no field suggests the closest, an 
     CHECK(e.message().find("head \"note\" has no labels in the data") == 0);
     CHECK(detail::edit_distance("Queue", "queu") == 1);
 }
+
+TEST_CASE("id_field is copied to each row, never a head; text_only rows need no label") {
+    read_options opt;
+    opt.id_field = "ticket_id";
+    opt.text_only = true;
+    const dataset d = read("ticket_id,text,queue\nT-1,hello,\nT-2,bye,billing\n", "i.csv", opt);
+    REQUIRE(d.rows.size() == 2);
+    CHECK(d.rows[0].id == "T-1");
+    CHECK(d.rows[0].line == 2);
+    CHECK(d.rows[1].labels.empty());
+    const dataset j = read("{\"text\": \"x\", \"ticket_id\": 7}\n", "i.jsonl", opt);
+    CHECK(j.rows[0].id == "7");
+    opt.id_field = "ticketid";
+    auto e = expect_data_error([&] { read("ticket_id,text\nT-1,hello\n", "i.csv", opt); });
+    CHECK(e.message().find("expected an id column \"ticketid\" in the header (closest: \"ticket_id\")") == 0);
+}

@@ -169,6 +169,12 @@ for k in (0, 25, 59):
     assert (one["department"], one["priority"]) == (lines[k]["department"], lines[k]["priority"]), (k, one, lines[k])
 PY
 
+"$exe" predict --model "$tmp/m1.json" --data "$tmp/export.csv" --id ticket_id --output labels --format csv \
+  > "$tmp/p.csv" 2> "$tmp/p.err" || fail "predict --data --id: $(cat "$tmp/p.err")"
+[ "$(sed -n 1p "$tmp/p.csv")" = "id,department,priority" ] || fail "predict csv header: $(sed -n 1p "$tmp/p.csv")"
+[ "$(sed -n 2p "$tmp/p.csv" | cut -d, -f1)" = "T-10457" ] || fail "predict --id: $(sed -n 2p "$tmp/p.csv")"
+[ "$(wc -l < "$tmp/p.csv")" = "$((rows + 1))" ] || fail "predict --id: expected $rows rows"
+
 # 5. A small export gives a small model.
 size=$(wc -c < "$tmp/m1.json")
 [ "$size" -lt 200000 ] || fail "artifact of $size bytes for $rows rows (expected under 200 KB)"

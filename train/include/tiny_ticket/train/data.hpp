@@ -52,6 +52,8 @@ struct read_options {
     bool skip_id_like = true;
     /// Rows need no label (texts to classify): no heads are read at all.
     bool text_only = false;
+    /// Field copied into labelled_text::id (never a head); empty: none.
+    std::string id_field;
     /// A `columns` entry absent from a CSV header is skipped instead of
     /// being an error (a stored mapping applied to another file).
     bool columns_optional = false;
@@ -70,6 +72,8 @@ struct labelled_text {
     std::string where;
     /// Line of the row's first line in its file.
     std::size_t line = 0;
+    /// The value of read_options::id_field ("" when not asked for or absent).
+    std::string id;
 
     /// The label of `head`, or nullptr when the row does not carry one.
     const std::string* label(std::string_view head) const noexcept {
@@ -302,7 +306,7 @@ public:
 
     /// Field `field` of a row is a label for some head: which one ("" = none).
     std::string head_for(std::string_view field) const {
-        if (opt_.text_only || is_text(field)) return {};
+        if (opt_.text_only || is_text(field) || field == opt_.id_field) return {};
         if (!opt_.columns.empty()) {
             for (const auto& kv : opt_.columns)
                 if (kv.first == field) return kv.second;
@@ -327,7 +331,7 @@ public:
     /// row (a JSONL line is repaired before it is parsed), so a label holding
     /// U+FFFD came from bytes that were not UTF-8.
     void add(std::size_t line, std::string text, std::vector<std::pair<std::string, std::string>> labels,
-             std::size_t repaired = 0) {
+             std::size_t repaired = 0, std::string id = {}) {
         const std::size_t bad = repaired + repair_utf8(text);
         if (is_blank(text)) {
             warn(line, "expected a non-empty text, got " + quote_short(text));
@@ -366,7 +370,8 @@ public:
             warn(line, "expected at least one label, got none");
             return;
         }
-        out_.rows.push_back({std::move(text), std::move(kept), where(line), line});
+        repair_utf8(id);
+        out_.rows.push_back({std::move(text), std::move(kept), where(line), line, std::move(id)});
         ++added_;
     }
 
@@ -692,7 +697,10 @@ inline void read_jsonl(std::string_view content, const read_options& opt, const 
             if (m.value.empty()) continue;  // null or "": no label for this head
             labels.emplace_back(std::move(head), m.value);
         }
-        rb.add(line, std::move(text), std::move(labels), repaired);
+        std::string id;
+        if (!opt.id_field.empty())
+            if (const jsonl_row::member* m = v.find(opt.id_field)) id = m->value;
+        rb.add(line, std::move(text), std::move(labels), repaired, std::move(id));
     }
     rb.finish(line, 0);
 }
@@ -802,6 +810,14 @@ inline void read_csv(std::string_view content, const read_options& opt, const st
                                  quoted_list(cols));
         text_cols.push_back(static_cast<std::size_t>(c));
     }
+    std::ptrdiff_t id_col = -1;
+    if (!opt.id_field.empty()) {
+        id_col = col_index(opt.id_field);
+        if (id_col < 0)
+            throw data_error(errc::data, rb.where(header.line),
+                             "expected an id column \"" + opt.id_field + "\" in the header" +
+                                 closest_hint(opt.id_field, cols) + ", got " + quoted_list(cols));
+    }
     std::vector<std::pair<std::size_t, std::string>> head_cols;
     if (opt.text_only) {
     } else if (!opt.columns.empty()) {
@@ -845,7 +861,8 @@ inline void read_csv(std::string_view content, const read_options& opt, const st
                 text += r.fields[c];
             }
         }
-        rb.add(r.line, std::move(text), std::move(labels));
+        rb.add(r.line, std::move(text), std::move(labels), 0,
+               id_col < 0 ? std::string() : r.fields[static_cast<std::size_t>(id_col)]);
     }
     rb.finish(last_line, header.line);
 }
