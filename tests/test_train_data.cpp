@@ -377,7 +377,7 @@ TEST_CASE("id-like fields are no heads without columns: ids, dates, e-mails, fre
     std::string csv = "ticket_id,created,email,note,text,queue\n";
     for (int i = 0; i < 24; ++i)
         csv += "T-" + std::to_string(1000 + i) + ",2024-03-" + std::to_string(10 + i) + " 10:0" + std::to_string(i % 10) +
-               ",user" + std::to_string(i) + "@example.com,this is a long free text note written by a support rep, number " +
+               ",user" + std::to_string(i) + "@example.com,this is a long free text note written by a support rep on shift " +
                std::to_string(i % 3) + ",ticket " + std::to_string(i) + "," + (i % 2 ? "billing" : "shipping") + "\n";
     const dataset d = read(csv, "x.csv");
     REQUIRE(d.rows.size() == 24);
