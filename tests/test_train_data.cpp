@@ -57,19 +57,23 @@ TEST_CASE("JSONL errors name the column and what was wrong, never the raw bytes 
         "{\"text\": \"a\", \"intent\": \"b\"} x\n"
         "{\"text\": \"a\", \"intent\": 1e999}\n";
     const dataset d = read(content, "e.jsonl");
-    REQUIRE(d.rows.size() == 1);
+    // The Latin-1 line is repaired (U+FFFD), not skipped; the file's repair
+    // notice comes before the row warnings.
+    REQUIRE(d.rows.size() == 2);
+    CHECK(d.rows[1].text == "caf\xEF\xBF\xBD");
     REQUIRE(d.warnings.size() == 5);
-    for (const auto& w : d.warnings) {
+    CHECK(d.warnings[0].where == "e.jsonl:4");
+    CHECK(d.warnings[0].message.find("1 byte(s) that are not UTF-8 in 1 text(s) replaced by U+FFFD") == 0);
+    for (std::size_t i = 1; i < d.warnings.size(); ++i) {
+        const auto& w = d.warnings[i];
         CAPTURE(w.message);
         CHECK(w.message.rfind("invalid JSON at column ", 0) == 0);
         CHECK(w.message.find("json.exception") == std::string::npos);
         CHECK(w.message.size() < 200);
     }
-    CHECK(d.warnings[0].where == "e.jsonl:2");
-    CHECK(d.warnings[0].message == "invalid JSON at column 9: unexpected number literal; expected ':'");
-    CHECK(d.warnings[1].message.find("missing closing quote") != std::string::npos);
-    CHECK(d.warnings[2].where == "e.jsonl:4");
-    CHECK(d.warnings[2].message.find("not UTF-8") != std::string::npos);
+    CHECK(d.warnings[1].where == "e.jsonl:2");
+    CHECK(d.warnings[1].message == "invalid JSON at column 9: unexpected number literal; expected ':'");
+    CHECK(d.warnings[2].message.find("missing closing quote") != std::string::npos);
     CHECK(d.warnings[3].message.find("expected end of input") != std::string::npos);
     CHECK(d.warnings[4].message.find("number overflow") != std::string::npos);
 }
@@ -299,4 +303,139 @@ TEST_CASE("metrics: accuracy, per-class scores, macro-F1 and confusion by hand")
     CHECK(js["heads"]["h"]["accuracy"].dump() == "0.666667");
     CHECK(js["heads"]["h"]["per_class"]["a"]["precision"].dump() == "1");
     CHECK(js["heads"]["empty"]["accuracy"].dump() == "0");
+}
+
+TEST_CASE("UTF-8: bytes that are not UTF-8 in a text become U+FFFD, counted once per file") {
+    const dataset d = read("text,intent\n"
+                           "caf\xe9 order,food\n"
+                           "fine text,food\n"
+                           "na\xefve \xff\xfe question,other\n",
+                           "u.csv");
+    REQUIRE(d.rows.size() == 3);
+    CHECK(d.rows[0].text == "caf\xEF\xBF\xBD order");
+    CHECK(d.rows[2].text == "na\xEF\xBF\xBDve \xEF\xBF\xBD\xEF\xBF\xBD question");
+    REQUIRE(d.warnings.size() == 1);
+    CHECK(d.warnings[0].where == "u.csv:2");
+    CHECK(d.warnings[0].message.find("4 byte(s) that are not UTF-8 in 2 text(s) replaced by U+FFFD") == 0);
+    // Valid multi-byte sequences are kept; overlongs and surrogates are not UTF-8.
+    std::string ok = "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", overlong = "\xc0\xaf", surrogate = "\xed\xa0\x80";
+    CHECK(detail::repair_utf8(ok) == 0);
+    CHECK(detail::repair_utf8(overlong) == 2);
+    CHECK(detail::repair_utf8(surrogate) == 3);
+    // JSONL lines are repaired before parsing, so the row is kept.
+    const dataset j = read("{\"text\": \"caf\xe9\", \"intent\": \"a\"}\n", "u.jsonl");
+    REQUIRE(j.rows.size() == 1);
+    CHECK(j.rows[0].text == "caf\xEF\xBF\xBD");
+}
+
+TEST_CASE("UTF-8: a label that is not UTF-8 is an error with file:line, in CSV and JSONL") {
+    auto e = expect_data_error([] { read("text,intent\nok,a\nfine,b\xe9\n", "l.csv"); });
+    CHECK(e.where() == "l.csv:3");
+    CHECK(e.message().find("the label of head \"intent\" holds bytes that are not UTF-8") == 0);
+    e = expect_data_error([] { read("{\"text\": \"ok\", \"intent\": \"a\"}\n{\"text\": \"x\", \"intent\": \"\xe9\"}\n", "l.jsonl"); });
+    CHECK(e.where() == "l.jsonl:2");
+    e = expect_data_error([] { read("text,int\xe9nt\nok,a\n", "h.csv"); });
+    CHECK(e.where() == "h.csv:1");
+}
+
+TEST_CASE("labels: whitespace-only is missing with a warning, surrounding spaces are trimmed") {
+    const dataset d = read("text,intent,mood\nhello,  ,happy\nbye, a ,sad\n", "w.csv");
+    REQUIRE(d.rows.size() == 2);
+    CHECK(d.rows[0].label("intent") == nullptr);
+    CHECK(*d.rows[1].label("intent") == "a");
+    REQUIRE(d.warnings.size() == 1);
+    CHECK(d.warnings[0].where == "w.csv:2");
+    CHECK(d.warnings[0].message == "label of head \"intent\" is whitespace only; treated as missing");
+}
+
+TEST_CASE("a header-only CSV says no data rows") {
+    auto e = expect_data_error([] { read("text,intent\n", "e.csv"); });
+    CHECK(e.where() == "e.csv:1");
+    CHECK(e.message().find("no data rows") == 0);
+    e = expect_data_error([] { read("text,intent\r\n\r\n", "e.csv"); });
+    CHECK(e.message().find("no data rows") == 0);
+}
+
+TEST_CASE("several text columns are joined with the separator, blank ones skipped") {
+    read_options opt;
+    opt.text_fields = {"subject", "body"};
+    const dataset d = read("subject,body,intent\nRefund,I want my money,a\n,only body,b\nonly subject,  ,a\n", "t.csv", opt);
+    REQUIRE(d.rows.size() == 3);
+    CHECK(d.rows[0].text == "Refund\nI want my money");
+    CHECK(d.rows[1].text == "only body");
+    CHECK(d.rows[2].text == "only subject");
+    CHECK(d.rows[0].label("subject") == nullptr);
+    CHECK(d.text_fields == std::vector<std::string>{"subject", "body"});
+    opt.text_separator = ". ";
+    const dataset j = read("{\"subject\": \"Hi\", \"body\": \"there\", \"intent\": \"a\"}\n", "t.jsonl", opt);
+    CHECK(j.rows[0].text == "Hi. there");
+    auto e = expect_data_error([&] { read("subjet,body,intent\nx,y,a\n", "t.csv", opt); });
+    CHECK(e.message().find("expected a text column \"subject\" in the header (closest: \"subjet\")") == 0);
+}
+
+TEST_CASE("id-like fields are no heads without columns: ids, dates, e-mails, free text; one warning each") {
+    std::string csv = "ticket_id,created,email,note,text,queue\n";
+    for (int i = 0; i < 24; ++i)
+        csv += "T-" + std::to_string(1000 + i) + ",2024-03-" + std::to_string(10 + i) + " 10:0" + std::to_string(i % 10) +
+               ",user" + std::to_string(i) + "@example.com,this is a long free text note written by a support rep on shift " +
+               std::to_string(i % 3) + ",ticket " + std::to_string(i) + "," + (i % 2 ? "billing" : "shipping") + "\n";
+    const dataset d = read(csv, "x.csv");
+    REQUIRE(d.rows.size() == 24);
+    CHECK(d.rows[0].labels.size() == 1);
+    CHECK(*d.rows[0].label("queue") == "shipping");
+    CHECK(d.ignored_fields == std::vector<std::string>{"ticket_id", "created", "email", "note"});
+    REQUIRE(d.warnings.size() == 4);
+    CHECK(d.warnings[0].where == "x.csv:1");
+    CHECK(d.warnings[0].message.find("field \"ticket_id\" looks like an identifier (24 distinct values in 24 rows)") == 0);
+    CHECK(d.warnings[0].message.find("--head ticket_id") != std::string::npos);
+    CHECK(d.warnings[1].message.find("field \"created\" looks like dates") == 0);
+    CHECK(d.warnings[2].message.find("field \"email\" looks like e-mail") == 0);
+    CHECK(d.warnings[3].message.find("field \"note\" looks like free text") == 0);
+    CHECK(d.head_fields == std::vector<std::pair<std::string, std::string>>{{"queue", "queue"}});
+    // Explicit columns are never judged.
+    read_options opt;
+    opt.columns = {{"ticket_id", "id"}, {"queue", "department"}};
+    const dataset e = read(csv, "x.csv", opt);
+    CHECK(e.warnings.empty());
+    CHECK(*e.rows[3].label("id") == "T-1003");
+    // Few rows: distinct labels are a legitimate head.
+    const dataset f = read("text,intent\na,x\nb,y\nc,z\n", "f.csv");
+    CHECK(f.warnings.empty());
+    CHECK(f.rows.size() == 3);
+    CHECK_FALSE(detail::looks_like_date("T-1001"));
+    CHECK_FALSE(detail::looks_like_date("10457-2"));
+    CHECK(detail::looks_like_date("01/03/2024"));
+    CHECK(detail::looks_like_date("2024-03-01T10:22:05Z"));
+}
+
+TEST_CASE("require_head_labels: a head naming no field suggests the closest, an empty one is a data_error") {
+    const dataset d = read("text,queue,note\nhello,billing,\nbye,shipping, \n", "h.csv");
+    CHECK_NOTHROW(require_head_labels(d, "queue", "cfg.json:/heads/0/name"));
+    try {
+        require_head_labels(d, "qeueu", "cfg.json:/heads/0/name");
+        FAIL("expected an error");
+    } catch (const error& e) {
+        CHECK(e.code() == errc::argument);
+        CHECK(e.where() == "cfg.json:/heads/0/name");
+        CHECK(std::string(e.message()).find("head \"qeueu\" names no column of the data (closest: \"queue\")") == 0);
+    }
+    auto e = expect_data_error([&] { require_head_labels(d, "note", "cfg.json:/heads/1/name"); });
+    CHECK(e.message().find("head \"note\" has no labels in the data") == 0);
+    CHECK(detail::edit_distance("Queue", "queu") == 1);
+}
+
+TEST_CASE("id_field is copied to each row, never a head; text_only rows need no label") {
+    read_options opt;
+    opt.id_field = "ticket_id";
+    opt.text_only = true;
+    const dataset d = read("ticket_id,text,queue\nT-1,hello,\nT-2,bye,billing\n", "i.csv", opt);
+    REQUIRE(d.rows.size() == 2);
+    CHECK(d.rows[0].id == "T-1");
+    CHECK(d.rows[0].line == 2);
+    CHECK(d.rows[1].labels.empty());
+    const dataset j = read("{\"text\": \"x\", \"ticket_id\": 7}\n", "i.jsonl", opt);
+    CHECK(j.rows[0].id == "7");
+    opt.id_field = "ticketid";
+    auto e = expect_data_error([&] { read("ticket_id,text\nT-1,hello\n", "i.csv", opt); });
+    CHECK(e.message().find("expected an id column \"ticketid\" in the header (closest: \"ticket_id\")") == 0);
 }

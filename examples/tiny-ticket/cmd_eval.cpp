@@ -27,6 +27,9 @@ std::string render_review(const tr::review_summary& r) {
     std::snprintf(buf, sizeof buf, "\n== review  flagged by any head: %zu of %zu (%.1f%%)\n", r.flagged, r.rows,
                   100.0 * r.flagged_share());
     out += buf;
+    std::snprintf(buf, sizeof buf, "  coverage (rows not flagged): %zu of %zu (%.1f%%)\n", r.rows - r.flagged, r.rows,
+                  r.rows ? 100.0 * (1.0 - r.flagged_share()) : 0.0);
+    out += buf;
     std::snprintf(buf, sizeof buf, "  %-14s %8s %10s %10s %14s %9s %13s\n", "head", "flagged", "accuracy", "unflagged",
                   "acc unflagged", "coverage", "acc covered");
     out += buf;
@@ -104,8 +107,19 @@ std::string render_agreement(const agreement& g, const std::string& other) {
     return out;
 }
 
+// At most `max_shown` warnings, then one line saying how many more and
+// where the full list is: an export with hundreds of unknown labels must not
+// bury the metrics.
+void print_warnings(const std::vector<tr::data_warning>& w, bool has_report, std::size_t max_shown = 20) {
+    for (std::size_t i = 0; i < w.size() && i < max_shown; ++i)
+        std::cerr << "tiny-ticket eval: warning: " << (w[i].where.empty() ? "" : w[i].where + ": ") << w[i].message << "\n";
+    if (w.size() > max_shown)
+        std::cerr << "tiny-ticket eval: " << (w.size() - max_shown) << " more warnings not shown ("
+                  << (has_report ? "all of them are in the --json report" : "--json REPORT lists them all") << ")\n";
+}
+
 int run_eval(const std::vector<std::string>& argv) {
-    const cli::args a(argv, {"model", "data", "json", "config", "threads", "compare"}, {});
+    const cli::args a(argv, {"model", "data", "json", "config", "threads", "compare", "text", "head"}, {});
     if (!a.positional().empty()) throw cli::usage_error("unexpected argument '" + a.positional()[0] + "'");
     const std::string model_path = a.required("model");
     const auto files = a.all("data");
@@ -119,14 +133,22 @@ int run_eval(const std::vector<std::string>& argv) {
     if (compare && compare->empty()) throw cli::usage_error("option --compare needs a model file name");
 
     cli::train_settings s;
-    if (auto c = a.value("config")) cli::load_train_config(*c, s);
+    const auto config = a.value("config");
+    if (config) cli::load_train_config(*config, s);
+    const bool flags = cli::apply_column_flags(a.all("text"), a.all("head"), s.read);
     const auto clf = tiny_ticket::load_classifier(model_path);
+    // Without a config or column flags, the columns the model was trained
+    // from (stored in the artifact) say how to read the data.
+    if (!config && !flags) cli::apply_data_mapping(clf.model().data, s.read);
+    // The model's heads decide what is scored; judging columns would only
+    // risk dropping a head of the model on a small file.
+    s.read.skip_id_like = false;
     tr::dataset data;
     for (const auto& f : files) tr::read_data_file(f, s.read, data);
-    for (const auto& w : data.warnings) std::cerr << "tiny-ticket eval: warning: " << w.where << ": " << w.message << "\n";
-
     const auto r = tr::evaluate(clf, data.rows, threads);
-    for (const auto& w : r.warnings) std::cerr << "tiny-ticket eval: warning: " << w.where << ": " << w.message << "\n";
+    std::vector<tr::data_warning> all = data.warnings;
+    all.insert(all.end(), r.warnings.begin(), r.warnings.end());
+    print_warnings(all, report.has_value());
     std::size_t labelled = 0;
     for (const auto& h : r.metrics.heads) labelled += h.examples;
     if (labelled == 0)
@@ -151,6 +173,7 @@ int run_eval(const std::vector<std::string>& argv) {
         rev["rows"] = r.review.rows;
         rev["flagged"] = r.review.flagged;
         rev["flagged_share"] = r.review.flagged_share();
+        rev["coverage"] = r.review.rows ? 1.0 - r.review.flagged_share() : 0.0;
         rev["heads"] = nlohmann::json::array();
         for (const auto& h : r.review.heads)
             rev["heads"].push_back({{"name", h.name}, {"flagged", h.flagged}, {"labelled", h.labelled},
@@ -185,20 +208,25 @@ int run_eval(const std::vector<std::string>& argv) {
 const cli::registrar reg(
     "eval", "score a model on labelled JSONL/CSV data (metrics table, JSON report)",
     "tiny-ticket eval --model PATH --data FILE [--data FILE ...] [--json REPORT] [--config FILE] [--threads N]\n"
-    "                 [--compare OTHER]\n"
+    "                 [--text COLUMN ...] [--head COLUMN[=NAME] ...] [--compare OTHER]\n"
     "  --model PATH    model artifact\n"
-    "  --data FILE     labelled JSONL or CSV (same formats as train); repeatable\n"
+    "  --data FILE     labelled JSONL or CSV (same formats as train); repeatable. Without --config,\n"
+    "                  --text or --head, the columns are those the model was trained from (stored\n"
+    "                  in the artifact), so the training export needs no configuration\n"
     "  --json REPORT   also write the metrics as JSON: per head accuracy, macro-F1,\n"
     "                  per-label precision/recall/F1/support and the confusion matrix\n"
     "  --config FILE   training config whose \"data\" section (columns, label mapping) applies\n"
+    "  --text COLUMN   text column, as in train (repeatable; overrides the config and the model)\n"
+    "  --head COLUMN[=NAME] read column COLUMN as head NAME, as in train (repeatable)\n"
     "  --threads N     prediction threads (default 1, 0 = all cores)\n"
     "  --compare OTHER also predict every row with model OTHER (same heads and labels, e.g. its\n"
     "                  int8 version) and print how often its label equals --model's, per head\n"
     "                  and on every head at once (in the JSON report: \"agreement\")\n"
     "  Prints per-head accuracy, macro-F1, per-label scores and confusions to stdout, then the\n"
     "  review section: the share of rows any head flags for review (thresholds stored in the\n"
-    "  model), each head's accuracy on the unflagged rest, and its coverage: the share of its\n"
-    "  labelled rows it does not flag itself, with their accuracy.",
+    "  model), the coverage (share not flagged), each head's accuracy on the unflagged rest, and\n"
+    "  its own coverage: the share of its labelled rows it does not flag itself, with their accuracy.\n"
+    "  At most 20 warnings go to stderr, then a count of the rest (--json lists them all).",
     run_eval);
 
 }  // namespace

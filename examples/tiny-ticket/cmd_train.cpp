@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <tiny_ticket/artifact.hpp>
+#include <tiny_ticket/train/cross_validate.hpp>
 #include <tiny_ticket/train/data.hpp>
 #include <tiny_ticket/train/metrics.hpp>
 #include <tiny_ticket/train/trainer.hpp>
@@ -64,9 +65,56 @@ std::string describe_capacity(const tr::capacity& c, bool from_init) {
            std::to_string(c.ensemble) + tag(c.auto_ensemble);
 }
 
+// Heads a configuration or --head names must have labels before any
+// training starts: a misspelled one would otherwise train masked weights.
+void check_named_heads(const tr::dataset& data, const cli::train_settings& s, const std::optional<std::string>& config) {
+    for (std::size_t i = 0; i < s.train.heads.size(); ++i)
+        tr::require_head_labels(data, s.train.heads[i].name,
+                                (config ? *config : std::string("config")) + ":/heads/" + std::to_string(i) + "/name");
+    if (s.train.heads.empty())
+        for (const auto& kv : s.read.columns) tr::require_head_labels(data, kv.second, "--head " + kv.first);
+}
+
+// A split of a few rows per label gives scores that move by tens of points
+// from one seed to the next; say so, and what gives a better estimate.
+void warn_small_validation(const tr::train_result<float>& res, bool folds) {
+    const char* fix = folds ? "" : "; run with --folds 5 for a cross-validated estimate, or label more rows";
+    if (res.validation_examples == 0) {
+        std::cerr << "tiny-ticket train: warning: no validation split (fewer than 20 labelled rows or "
+                     "validation_fraction 0): no early stopping and no held-out scores"
+                  << fix << "\n";
+        return;
+    }
+    for (const auto& h : res.validation.heads) {
+        if (h.labels.empty()) continue;
+        const double per = static_cast<double>(h.examples) / static_cast<double>(h.labels.size());
+        if (per >= 5) continue;
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "%.1f", per);
+        std::cerr << "tiny-ticket train: warning: the validation split holds " << h.examples << " rows for the "
+                  << h.labels.size() << " labels of head \"" << h.name << "\" (" << buf
+                  << " per label, fewer than 5): its scores are noise" << fix
+                  << " (--stratify HEAD keeps a head's labels balanced in the split)\n";
+    }
+}
+
+// The fields the trained heads came from, stored so `eval` and `predict`
+// read the same export without a configuration.
+tiny_ticket::data_mapping mapping_of(const tr::dataset& data, const tr::read_options& r,
+                                     const tiny_ticket::model& m) {
+    tiny_ticket::data_mapping dm;
+    dm.text = data.text_fields;
+    dm.separator = r.text_separator;
+    for (const auto& kv : data.head_fields)
+        for (const auto& h : m.heads)
+            if (h.name == kv.second) dm.heads.push_back(kv);
+    return dm;
+}
+
 int run_train(const std::vector<std::string>& argv) {
-    const cli::args a(argv, {"data", "repeat", "exclude-near", "out", "config", "seed", "threads", "corrections", "init",
-                             "review-target"},
+    const cli::args a(argv,
+                      {"data", "repeat", "exclude-near", "out", "config", "seed", "threads", "corrections", "text", "head",
+                       "folds", "stratify", "init", "review-target"},
                       {"quiet", "freeze-trunk"});
     if (!a.positional().empty()) throw cli::usage_error("unexpected argument '" + a.positional()[0] + "'");
     const auto files = a.all("data");
@@ -87,6 +135,12 @@ int run_train(const std::vector<std::string>& argv) {
     s.train.freeze_trunk = a.flag("freeze-trunk");
     if (s.train.freeze_trunk && !init_path) throw cli::usage_error("option --freeze-trunk needs --init MODEL");
     if (init_path && init_path->empty()) throw cli::usage_error("option --init needs a model file");
+    cli::apply_column_flags(a.all("text"), a.all("head"), s.read);
+    if (auto h = a.value("stratify")) {
+        if (h->empty()) throw cli::usage_error("option --stratify needs a head name");
+        s.train.stratify_head = *h;
+    }
+    const std::size_t folds = static_cast<std::size_t>(a.integer("folds", 0, 2, 100));
     const bool quiet = a.flag("quiet");
     // Before reading the data: a wrong model path should not wait for it.
     std::optional<tiny_ticket::model> init;
@@ -121,6 +175,17 @@ int run_train(const std::vector<std::string>& argv) {
     }
     print_warnings("train", data.warnings);
     if (!quiet) std::cerr << "read " << data.rows.size() << " rows from " << files.size() + repeated.size() << " file(s)\n";
+    check_named_heads(data, s, a.value("config"));
+    if (!s.train.stratify_head.empty() && tr::rows_labelled(data, s.train.stratify_head) == 0)
+        throw tiny_ticket::error(tiny_ticket::errc::argument, "--stratify",
+                                 "expected a head of the data, got \"" + s.train.stratify_head + "\"");
+    if (folds) {
+        const auto cv = tr::cross_validate<float>(data, s.train, folds, [&](std::size_t f) {
+            if (!quiet) std::cerr << "cross-validation: fold " << f + 1 << "/" << folds << "\n";
+        });
+        print_warnings("train", cv.warnings);
+        std::cout << tr::render_cross_validation(cv) << "\n";
+    }
 
     const auto t0 = std::chrono::steady_clock::now();
     const std::size_t max_epochs = s.train.max_epochs;
@@ -147,6 +212,8 @@ int run_train(const std::vector<std::string>& argv) {
     auto res = init ? tr::train_model<float>(data, *init, s.train, progress) : tr::train_model<float>(data, s.train, progress);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     print_warnings("train", res.warnings);
+    warn_small_validation(res, folds > 0);
+    res.model.data = mapping_of(data, s.read, res.model);
     if (!quiet) {
         std::cerr << describe_capacity(res.chosen, init.has_value()) << "\n";
         for (const auto& c : res.review) {
@@ -174,17 +241,30 @@ int run_train(const std::vector<std::string>& argv) {
 const cli::registrar reg(
     "train", "train a model from JSONL/CSV data (see docs/training.md)",
     "tiny-ticket train --data FILE [--data FILE ...] [--repeat FILE=N ...] [--exclude-near FILE ...] --out PATH\n"
+    "                  [--text COLUMN ...] [--head COLUMN[=NAME] ...] [--folds K] [--stratify HEAD]\n"
     "                  [--config FILE] [--seed N] [--threads N] [--corrections FILE] [--init MODEL [--freeze-trunk]]\n"
     "                  [--review-target P] [--quiet]\n"
     "  --data FILE         JSONL ({\"text\": ..., \"<head>\": \"<label>\"}) or CSV with a header; repeatable.\n"
-    "                      Heads and labels are discovered from the data unless the config fixes them;\n"
-    "                      a row may carry any subset of the heads (missing labels are masked).\n"
+    "                      Heads and labels are discovered from the data unless --head or the config\n"
+    "                      fixes them; a row may carry any subset of the heads (missing labels are masked).\n"
+    "                      Without --head, a column that looks like ids, dates, e-mails or free text is\n"
+    "                      left out with a warning. Bytes that are not UTF-8 in a text become U+FFFD\n"
+    "                      (counted in a warning); in a label they are an error.\n"
+    "  --text COLUMN       the ticket text (default \"text\"); repeatable: the non-blank columns are\n"
+    "                      joined with a newline (e.g. --text subject --text body)\n"
+    "  --head COLUMN[=NAME] train column COLUMN as head NAME (default: the column's name); repeatable;\n"
+    "                      with it only these columns are heads\n"
+    "  --folds K           first print a K-fold cross-validation report (per head mean and std of\n"
+    "                      accuracy and macro-F1; K in [2, 100]), then train the model as usual\n"
+    "  --stratify HEAD     keep HEAD's labels balanced in the validation split and the folds\n"
+    "                      (default: the head with the fewest rows per label)\n"
     "  --repeat FILE=N     like --data, but every row of FILE is used N times (1-1000), read after the\n"
     "                      --data files: weights a small hand-labelled set against a large generated one;\n"
     "                      repeatable\n"
     "  --exclude-near FILE drop every training row whose words overlap a text of FILE by Jaccard >= 0.5\n"
     "                      (keeps paraphrases of an evaluation set out of training); repeatable\n"
-    "  --out PATH          where to write the model artifact (written atomically)\n"
+    "  --out PATH          where to write the model artifact (written atomically); it records the text\n"
+    "                      columns and the column -> head mapping, so eval and predict need no config\n"
     "  --config FILE       JSON training configuration (docs/training.md); defaults are tuned\n"
     "  --seed N            random seed (default 42); the same seed gives a byte-identical artifact\n"
     "  --threads N         worker threads (default 1, 0 = all cores); results do not depend on it\n"
@@ -195,7 +275,7 @@ const cli::registrar reg(
     "  --review-target P   accuracy (0-1, default 0.95) the rows not flagged for review should reach; heads\n"
     "                      without configured review thresholds get them chosen on the validation split\n"
     "  --quiet             no progress on stderr\n"
-    "  Progress goes to stderr (one line per epoch); the validation report to stdout.",
+    "  Progress and warnings go to stderr (one line per epoch); the reports to stdout.",
     run_train);
 
 }  // namespace

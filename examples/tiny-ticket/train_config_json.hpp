@@ -19,6 +19,8 @@
 #include <tiny_ticket/train/data.hpp>
 #include <tiny_ticket/train/trainer.hpp>
 
+#include "cli.hpp"
+
 namespace cli {
 
 /// A parsed configuration file: how to read data, plus the trainer settings.
@@ -96,7 +98,16 @@ inline void read_data(const json& j, const std::string& p, train_settings& s) {
         else if (f == "csv") r.format = tiny_ticket::train::data_format::csv;
         else fail(p + "/format", "expected \"auto\", \"jsonl\" or \"csv\", got \"" + f + "\"");
     }
-    if (j.contains("text")) r.text_field = get_string(j["text"], p + "/text");
+    if (j.contains("text")) {
+        const json& t = j["text"];
+        if (t.is_string()) {
+            r.text_field = t.get<std::string>();
+            r.text_fields.clear();
+        } else {
+            r.text_fields = get_strings(t, p + "/text");
+            if (r.text_fields.empty()) fail(p + "/text", "expected a column name or a non-empty list of them, got []");
+        }
+    }
     if (j.contains("columns")) {
         const json& c = j["columns"];
         if (!c.is_object()) fail(p + "/columns", "expected an object of source field -> head, got " + type_name(c));
@@ -275,6 +286,44 @@ inline void read_training(const json& j, const std::string& p, tiny_ticket::trai
 }
 
 }  // namespace config_detail
+
+/// `--text COLUMN` (repeatable) and `--head COLUMN[=NAME]` (repeatable) of
+/// `train` and `eval`: they replace the configuration's data.text and
+/// data.columns. Returns whether any was given.
+inline bool apply_column_flags(const std::vector<std::string>& texts, const std::vector<std::string>& heads,
+                               tiny_ticket::train::read_options& r) {
+    for (const auto& t : texts)
+        if (t.empty()) throw usage_error("option --text needs a column name");
+    if (!texts.empty()) r.text_fields = texts;
+    if (!heads.empty()) {
+        r.columns.clear();
+        for (const auto& h : heads) {
+            const auto eq = h.find('=');
+            std::string col = h.substr(0, eq), name = eq == std::string::npos ? col : h.substr(eq + 1);
+            if (col.empty() || name.empty())
+                throw usage_error("option --head expects COLUMN or COLUMN=NAME, got \"" + h + "\"");
+            for (const auto& kv : r.columns)
+                if (kv.first == col)
+                    throw usage_error("option --head names column \"" + col + "\" twice");
+            r.columns.emplace_back(std::move(col), std::move(name));
+        }
+    }
+    return !texts.empty() || !heads.empty();
+}
+
+/// The columns a model was trained from (its artifact's "data" object), as
+/// read options: its text columns and its heads, a head column missing from
+/// a file being no error (the file may label only some heads).
+inline void apply_data_mapping(const tiny_ticket::data_mapping& m, tiny_ticket::train::read_options& r) {
+    if (!m.text.empty()) {
+        r.text_fields = m.text;
+        r.text_separator = m.separator;
+    }
+    if (!m.heads.empty()) {
+        r.columns = m.heads;
+        r.columns_optional = true;
+    }
+}
 
 /// Applies a configuration JSON text onto `s` (keys absent keep their value).
 /// Throws tiny_ticket::error (errc::argument, where "config:/json/pointer").

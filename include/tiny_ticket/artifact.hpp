@@ -121,6 +121,38 @@ inline std::vector<std::string> read_descriptions(const json& j, const std::stri
     return out;
 }
 
+// The optional "data" object: which fields of the training data were the
+// text and which became which head. Every mapped head must be a head of
+// the model, so a stale mapping is caught on load, not by a wrong column
+// at prediction time.
+template <class T>
+data_mapping read_data_mapping(const json& d, const std::vector<head_spec<T>>& heads, const load_options& lim) {
+    const std::string p = "/data";
+    if (!d.is_object()) type_error(d, p, "an object");
+    data_mapping dm;
+    if (const json* t = optional_field(d, "text", p)) {
+        dm.text = get_strings(*t, p + "/text", lim.max_heads);
+        if (dm.text.empty()) throw artifact_error(errc::value, p + "/text", "expected at least one text field, got none");
+        for (std::size_t i = 0; i < dm.text.size(); ++i)
+            if (dm.text[i].empty()) throw artifact_error(errc::value, p + "/text/" + std::to_string(i), "expected a field name, got \"\"");
+    }
+    if (const json* s = optional_field(d, "separator", p)) dm.separator = get_string(*s, p + "/separator");
+    if (const json* h = optional_field(d, "heads", p)) {
+        if (!h->is_object()) type_error(*h, p + "/heads", "an object of field -> head");
+        if (h->size() > lim.max_heads)
+            throw artifact_error(errc::limit, p + "/heads", "expected at most " + std::to_string(lim.max_heads) + " fields, got " + std::to_string(h->size()));
+        for (auto it = h->begin(); it != h->end(); ++it) {
+            const std::string hp = p + "/heads/" + pointer_key(it.key());
+            const std::string head = get_string(it.value(), hp);
+            bool known = false;
+            for (const auto& hs : heads) known = known || hs.name == head;
+            if (!known) throw artifact_error(errc::value, hp, "expected the name of a head of the model, got \"" + head + "\"");
+            dm.heads.emplace_back(it.key(), head);
+        }
+    }
+    return dm;
+}
+
 template <class T>
 basic_model<T> native_model(const json& root, const load_options& lim) {
     basic_model<T> m;
@@ -225,6 +257,7 @@ basic_model<T> native_model(const json& root, const load_options& lim) {
         m.heads.push_back(std::move(hs));
     }
 
+    if (const json* d = optional_field(root, "data", "")) m.data = read_data_mapping(*d, m.heads, lim);
     if (const json* v = optional_field(root, "metrics", "")) {
         if (!v->is_object()) type_error(*v, "/metrics", "an object");
         m.metrics_json = v->dump();
@@ -362,6 +395,15 @@ json model_to_json(const basic_model<T>& m, const save_options& opt) {
         heads.push_back(hj);
     }
     root["heads"] = heads;
+    if (!m.data.empty()) {
+        json dj = json::object();
+        if (!m.data.text.empty()) dj["text"] = m.data.text;
+        dj["separator"] = m.data.separator;
+        json hm = json::object();
+        for (const auto& kv : m.data.heads) hm[kv.first] = kv.second;
+        dj["heads"] = hm;
+        root["data"] = dj;
+    }
     if (!m.metrics_json.empty()) root["metrics"] = json::parse(m.metrics_json);
     if (!m.self_tests.empty()) {
         json cases = json::array();
@@ -523,7 +565,15 @@ basic_classifier<T> load_classifier_from_string(std::string_view json_text, cons
 /// Serializes a model as a native artifact (always the newest format version).
 template <class T>
 std::string save_model_to_string(const basic_model<T>& m, const save_options& opt = {}) {
-    return detail::model_to_json(m, opt).dump(opt.indent);
+    try {
+        return detail::model_to_json(m, opt).dump(opt.indent);
+    } catch (const nlohmann::json::type_error&) {
+        // Only a string that is not UTF-8 makes dump() throw; name the fix
+        // instead of passing on the JSON library's message.
+        throw artifact_error(errc::value, "",
+                             "a string of the model (self-test text, head name, label or vocabulary entry) is not "
+                             "valid UTF-8; train::read_data_file repairs texts and refuses such labels");
+    }
 }
 
 /// Writes a model to `path` atomically: the JSON goes to a temporary file in

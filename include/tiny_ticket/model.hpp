@@ -139,6 +139,19 @@ struct self_test_case {
     std::vector<std::pair<std::string, std::vector<double>>> expected;
 };
 
+/// Where a model's inputs come from in the data it was trained on, so `eval`
+/// and `predict` read the same export without a configuration. Empty when
+/// unknown (artifacts written before it existed).
+struct data_mapping {
+    /// Text fields, joined in this order (non-blank ones, by `separator`).
+    std::vector<std::string> text;
+    std::string separator = "\n";
+    /// Source field -> head name.
+    std::vector<std::pair<std::string, std::string>> heads;
+
+    bool empty() const noexcept { return text.empty() && heads.empty(); }
+};
+
 /// Everything needed to reproduce predictions: the in-memory form of an
 /// artifact. Plain data; build a classifier from it.
 template <class T>
@@ -148,6 +161,8 @@ struct basic_model {
     feature_spec<T> features;          ///< what the network reads
     std::vector<layer_spec<T>> trunk;  ///< shared layers, starting with a dense one
     std::vector<head_spec<T>> heads;   ///< one per question answered
+    /// The data fields the model was trained from (optional).
+    data_mapping data;
     /// Free-form metrics as a JSON object text (empty when absent).
     std::string metrics_json;
     std::vector<self_test_case> self_tests;  ///< re-checked when a classifier is built

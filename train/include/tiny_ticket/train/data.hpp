@@ -37,11 +37,26 @@ struct read_options {
     data_format format = data_format::automatic;
     /// Field (JSONL key or CSV column) holding the ticket text.
     std::string text_field = "text";
+    /// Several text fields (e.g. subject and body): when not empty, replaces
+    /// `text_field`; the non-blank ones are joined with `text_separator`.
+    std::vector<std::string> text_fields;
+    std::string text_separator = "\n";
     /// Source field -> head name. Empty: every other field with a scalar value
     /// (string, integer, boolean) is a head of the same name.
     std::vector<std::pair<std::string, std::string>> columns;
     /// Fields never used as heads when `columns` is empty.
     std::vector<std::string> ignore = {"id"};
+    /// When `columns` is empty: a field whose values look like identifiers,
+    /// dates, e-mail addresses or free text is not a head (one warning each;
+    /// see detail::id_like_reason).
+    bool skip_id_like = true;
+    /// Rows need no label (texts to classify): no heads are read at all.
+    bool text_only = false;
+    /// Field copied into labelled_text::id (never a head); empty: none.
+    std::string id_field;
+    /// A `columns` entry absent from a CSV header is skipped instead of
+    /// being an error (a stored mapping applied to another file).
+    bool columns_optional = false;
     /// Applied in order, after `columns`; see label_mapping.
     std::vector<label_mapping> labels;
     /// CSV field separator (`.tsv` files default to tab when this is ',').
@@ -55,6 +70,10 @@ struct labelled_text {
     std::vector<std::pair<std::string, std::string>> labels;
     /// `file:line` of the row's first line.
     std::string where;
+    /// Line of the row's first line in its file.
+    std::size_t line = 0;
+    /// The value of read_options::id_field ("" when not asked for or absent).
+    std::string id;
 
     /// The label of `head`, or nullptr when the row does not carry one.
     const std::string* label(std::string_view head) const noexcept {
@@ -74,6 +93,14 @@ struct data_warning {
 struct dataset {
     std::vector<labelled_text> rows;
     std::vector<data_warning> warnings;
+    /// Every source field seen (CSV header columns, JSONL keys), first-seen order.
+    std::vector<std::string> fields;
+    /// The text fields used, in joining order.
+    std::vector<std::string> text_fields;
+    /// Source field -> head, for the fields that became heads.
+    std::vector<std::pair<std::string, std::string>> head_fields;
+    /// Fields left out as identifier-, date-, e-mail- or free-text-like.
+    std::vector<std::string> ignored_fields;
 };
 
 namespace detail {
@@ -84,6 +111,13 @@ inline bool is_blank(std::string_view s) noexcept {
     return true;
 }
 
+inline std::string_view trim(std::string_view s) noexcept {
+    std::size_t b = 0, e = s.size();
+    while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;
+    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) --e;
+    return s.substr(b, e - b);
+}
+
 inline std::string quote_short(std::string_view s) {
     std::string r = "\"";
     r.append(s.substr(0, 60));
@@ -92,9 +126,169 @@ inline std::string quote_short(std::string_view s) {
     return r;
 }
 
+/// Length of the valid UTF-8 sequence starting at `s[i]` (no overlongs, no
+/// surrogates, at most U+10FFFF), or 0 when the byte there starts none.
+inline std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
+    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned c = b(i);
+    if (c < 0x80) return 1;
+    std::size_t n;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+    } else {
+        return 0;
+    }
+    if (i + n > s.size()) return 0;
+    if (b(i + 1) < lo || b(i + 1) > hi) return 0;
+    for (std::size_t k = 2; k < n; ++k)
+        if (b(i + k) < 0x80 || b(i + k) > 0xBF) return 0;
+    return n;
+}
+
+inline bool valid_utf8(std::string_view s) noexcept {
+    for (std::size_t i = 0; i < s.size();) {
+        const std::size_t n = utf8_sequence(s, i);
+        if (n == 0) return false;
+        i += n;
+    }
+    return true;
+}
+
+/// Replaces every byte that is not part of a valid UTF-8 sequence with
+/// U+FFFD; returns how many were replaced.
+inline std::size_t repair_utf8(std::string& s) {
+    if (valid_utf8(s)) return 0;
+    std::string r;
+    r.reserve(s.size() + 16);
+    std::size_t bad = 0;
+    for (std::size_t i = 0; i < s.size();) {
+        const std::size_t n = utf8_sequence(s, i);
+        if (n == 0) {
+            r += "\xEF\xBF\xBD";
+            ++bad;
+            ++i;
+        } else {
+            r.append(s, i, n);
+            i += n;
+        }
+    }
+    s = std::move(r);
+    return bad;
+}
+
+/// Levenshtein distance, ASCII case folded.
+inline std::size_t edit_distance(std::string_view a, std::string_view b) {
+    const auto low = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j)
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (low(a[i - 1]) == low(b[j - 1]) ? 0 : 1)});
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+/// " (closest: \"name\")" when some candidate is within a third of the
+/// name's length (at least 2 edits), else "".
+inline std::string closest_hint(std::string_view name, const std::vector<std::string>& candidates) {
+    const std::string* best = nullptr;
+    std::size_t best_d = 0;
+    for (const auto& c : candidates) {
+        const std::size_t d = edit_distance(name, c);
+        if (!best || d < best_d) {
+            best = &c;
+            best_d = d;
+        }
+    }
+    if (!best || best_d > std::max<std::size_t>(2, name.size() / 3)) return {};
+    return " (closest: \"" + *best + "\")";
+}
+
+inline std::string quoted_list(const std::vector<std::string>& v) {
+    std::string l;
+    for (std::size_t k = 0; k < v.size(); ++k) l += (k ? ", " : "") + quote_short(v[k]);
+    return l;
+}
+
+inline bool looks_like_email(std::string_view v) noexcept {
+    const auto at = v.find('@');
+    if (at == std::string_view::npos || at == 0 || v.find(' ') != std::string_view::npos) return false;
+    const auto dot = v.find('.', at);
+    return dot != std::string_view::npos && dot > at + 1 && dot + 1 < v.size();
+}
+
+// Dates and timestamps as exports write them: 2024-03-01, 01/03/2024 10:22,
+// 2024-03-01T10:22:05Z, 10:22:05. A digit first, then only digits and date
+// punctuation, at least four digits, and two separators or a colon (so an id
+// like 10457-2 is not a date).
+inline bool looks_like_date(std::string_view v) noexcept {
+    if (v.empty() || v[0] < '0' || v[0] > '9') return false;
+    std::size_t digits = 0, seps = 0;
+    bool colon = false;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const char c = v[i];
+        if (c >= '0' && c <= '9') ++digits;
+        else if (c == '-' || c == '/' || c == ':' || c == '.') {
+            if (i + 1 == v.size()) return false;
+            colon = colon || c == ':';
+            ++seps;
+        } else if (c != 'T' && c != 'Z' && c != ' ' && c != '+') {
+            return false;
+        }
+    }
+    return digits >= 4 && (seps >= 2 || colon);
+}
+
+/// Why a field whose values are `values` (one per labelled row) is no head,
+/// or "" when it may be one. Identifiers: more distinct values than half the
+/// rows, with at least 20 rows (a small file of distinct labels is a
+/// legitimate head); dates, e-mail addresses: 80% of the values; free text:
+/// values of more than 50 bytes on average.
+inline std::string id_like_reason(const std::vector<const std::string*>& values) {
+    const std::size_t n = values.size();
+    if (n == 0) return {};
+    std::size_t emails = 0, dates = 0, bytes = 0;
+    std::vector<std::string_view> distinct;
+    distinct.reserve(n);
+    for (const auto* v : values) {
+        emails += looks_like_email(*v) ? 1 : 0;
+        dates += looks_like_date(*v) ? 1 : 0;
+        bytes += v->size();
+        distinct.emplace_back(*v);
+    }
+    std::sort(distinct.begin(), distinct.end());
+    const std::size_t nd = static_cast<std::size_t>(std::unique(distinct.begin(), distinct.end()) - distinct.begin());
+    if (emails * 5 >= n * 4) return "looks like e-mail addresses";
+    if (dates * 5 >= n * 4) return "looks like dates or timestamps";
+    if (bytes > 50 * n) return "looks like free text (" + std::to_string(bytes / n) + " bytes per value on average)";
+    if (n >= 20 && nd * 2 > n)
+        return "looks like an identifier (" + std::to_string(nd) + " distinct values in " + std::to_string(n) + " rows)";
+    return {};
+}
+
 class row_builder {
 public:
-    row_builder(const read_options& opt, std::string name, dataset& out) : opt_(opt), name_(std::move(name)), out_(out) {}
+    row_builder(const read_options& opt, std::string name, dataset& out)
+        : opt_(opt), name_(std::move(name)), out_(out), first_row_(out.rows.size()), first_warning_(out.warnings.size()) {
+        texts_ = opt.text_fields.empty() ? std::vector<std::string>{opt.text_field} : opt.text_fields;
+        for (const auto& t : texts_)
+            if (t.empty()) throw error(errc::argument, name_, "expected a text field name, got an empty one");
+    }
+
+    const std::vector<std::string>& texts() const noexcept { return texts_; }
+    bool is_text(std::string_view field) const {
+        return std::find(texts_.begin(), texts_.end(), field) != texts_.end();
+    }
 
     std::string where(std::size_t line) const { return name_ + ":" + std::to_string(line); }
 
@@ -106,9 +300,13 @@ public:
         }
     }
 
+    void saw_field(std::string_view f) {
+        if (std::find(out_.fields.begin(), out_.fields.end(), f) == out_.fields.end()) out_.fields.emplace_back(f);
+    }
+
     /// Field `field` of a row is a label for some head: which one ("" = none).
     std::string head_for(std::string_view field) const {
-        if (field == opt_.text_field) return {};
+        if (opt_.text_only || is_text(field) || field == opt_.id_field) return {};
         if (!opt_.columns.empty()) {
             for (const auto& kv : opt_.columns)
                 if (kv.first == field) return kv.second;
@@ -129,16 +327,37 @@ public:
         return !label.empty();
     }
 
-    void add(std::size_t line, std::string text, std::vector<std::pair<std::string, std::string>> labels) {
+    /// `repaired`: invalid UTF-8 bytes the caller already replaced in this
+    /// row (a JSONL line is repaired before it is parsed), so a label holding
+    /// U+FFFD came from bytes that were not UTF-8.
+    void add(std::size_t line, std::string text, std::vector<std::pair<std::string, std::string>> labels,
+             std::size_t repaired = 0, std::string id = {}) {
+        const std::size_t bad = repaired + repair_utf8(text);
         if (is_blank(text)) {
             warn(line, "expected a non-empty text, got " + quote_short(text));
             return;
+        }
+        if (bad) {
+            repaired_bytes_ += bad;
+            ++repaired_rows_;
+            if (first_repair_ == 0) first_repair_ = line;
         }
         std::vector<std::pair<std::string, std::string>> kept;
         // Indexed by head, so a hostile row with many thousand fields costs
         // linear time, not the square of its field count.
         std::unordered_map<std::string, std::size_t> slot;
         for (auto& kv : labels) {
+            if (!valid_utf8(kv.second) || (repaired && kv.second.find("\xEF\xBF\xBD") != std::string::npos))
+                throw data_error(errc::data, where(line),
+                                 "the label of head \"" + kv.first +
+                                     "\" holds bytes that are not UTF-8 (convert the file to UTF-8, e.g. from Latin-1 "
+                                     "or Windows-1252: iconv -f cp1252 -t utf-8)");
+            const std::string_view t = trim(kv.second);
+            if (t.empty()) {
+                warn(line, "label of head \"" + kv.first + "\" is whitespace only; treated as missing");
+                continue;
+            }
+            if (t.size() != kv.second.size()) kv.second = std::string(t);
             if (!map_label(kv.first, kv.second)) continue;
             const auto ins = slot.emplace(kv.first, kept.size());
             if (!ins.second) {
@@ -147,15 +366,93 @@ public:
             }
             kept.push_back(std::move(kv));
         }
-        if (kept.empty()) {
+        if (kept.empty() && !opt_.text_only) {
             warn(line, "expected at least one label, got none");
             return;
         }
-        out_.rows.push_back({std::move(text), std::move(kept), where(line)});
+        repair_utf8(id);
+        out_.rows.push_back({std::move(text), std::move(kept), where(line), line, std::move(id)});
         ++added_;
     }
 
     std::size_t added() const noexcept { return added_; }
+
+    /// After the last row: leaves id-like fields out, records the mapping and
+    /// puts the file's summary notices before its row warnings (so a cap on
+    /// shown warnings never hides them). `header_line`: where field notices
+    /// point (a CSV header; 0 for JSONL: the file itself).
+    void finish(std::size_t lines, std::size_t header_line) {
+        std::vector<data_warning> notes;
+        const std::string at = header_line ? where(header_line) : name_;
+        if (repaired_bytes_)
+            notes.push_back({where(first_repair_), std::to_string(repaired_bytes_) + " byte(s) that are not UTF-8 in " +
+                                                       std::to_string(repaired_rows_) +
+                                                       " text(s) replaced by U+FFFD (first here); convert the file "
+                                                       "to UTF-8 to keep those characters"});
+        std::vector<std::string> heads;  // in field order
+        for (std::size_t i = first_row_; i < out_.rows.size(); ++i)
+            for (const auto& kv : out_.rows[i].labels)
+                if (std::find(heads.begin(), heads.end(), kv.first) == heads.end()) heads.push_back(kv.first);
+        std::vector<std::string> dropped;
+        if (opt_.columns.empty() && opt_.skip_id_like && !opt_.text_only) {
+            for (const auto& h : heads) {
+                std::vector<const std::string*> values;
+                for (std::size_t i = first_row_; i < out_.rows.size(); ++i)
+                    if (const std::string* l = out_.rows[i].label(h)) values.push_back(l);
+                const std::string why = id_like_reason(values);
+                if (why.empty()) continue;
+                dropped.push_back(h);
+                notes.push_back({at, "field \"" + h + "\" " + why + ": not a head; --head " + h +
+                                         " (or data.columns in the configuration) makes it one"});
+            }
+        }
+        if (!dropped.empty()) {
+            std::size_t emptied = 0, first_empty = 0;
+            std::vector<labelled_text> kept;
+            for (std::size_t i = first_row_; i < out_.rows.size(); ++i) {
+                auto& r = out_.rows[i];
+                r.labels.erase(std::remove_if(r.labels.begin(), r.labels.end(),
+                                              [&](const auto& kv) {
+                                                  return std::find(dropped.begin(), dropped.end(), kv.first) !=
+                                                         dropped.end();
+                                              }),
+                               r.labels.end());
+                if (r.labels.empty()) {
+                    if (emptied++ == 0) first_empty = r.line;
+                    --added_;
+                }
+            }
+            out_.rows.erase(std::remove_if(out_.rows.begin() + static_cast<std::ptrdiff_t>(first_row_), out_.rows.end(),
+                                           [](const labelled_text& r) { return r.labels.empty(); }),
+                            out_.rows.end());
+            if (emptied)
+                notes.push_back({where(first_empty), std::to_string(emptied) +
+                                                         " row(s) carry no label once those fields are left out "
+                                                         "(first here); skipped"});
+            for (const auto& d : dropped)
+                if (std::find(out_.ignored_fields.begin(), out_.ignored_fields.end(), d) == out_.ignored_fields.end())
+                    out_.ignored_fields.push_back(d);
+        }
+        for (const auto& t : texts_)
+            if (std::find(out_.text_fields.begin(), out_.text_fields.end(), t) == out_.text_fields.end())
+                out_.text_fields.push_back(t);
+        auto map_field = [&](const std::string& field, const std::string& head) {
+            for (const auto& kv : out_.head_fields)
+                if (kv.first == field) return;
+            out_.head_fields.emplace_back(field, head);
+        };
+        if (!opt_.text_only) {
+            if (!opt_.columns.empty()) {
+                for (const auto& kv : opt_.columns) map_field(kv.first, kv.second);
+            } else {
+                for (const auto& h : heads)
+                    if (std::find(dropped.begin(), dropped.end(), h) == dropped.end()) map_field(h, h);
+            }
+        }
+        out_.warnings.insert(out_.warnings.begin() + static_cast<std::ptrdiff_t>(first_warning_), notes.begin(),
+                             notes.end());
+        require_rows(lines);
+    }
 
     /// A file that contributed nothing is almost always a wrong path or mapping.
     void require_rows(std::size_t lines) const {
@@ -170,9 +467,12 @@ private:
     const read_options& opt_;
     std::string name_;
     dataset& out_;
+    std::vector<std::string> texts_;
+    std::size_t first_row_ = 0, first_warning_ = 0;
     std::size_t added_ = 0;
     std::size_t first_bad_ = 0;
     std::string first_bad_msg_;
+    std::size_t repaired_bytes_ = 0, repaired_rows_ = 0, first_repair_ = 0;
 };
 
 inline void strip_bom(std::string_view& s) noexcept {
@@ -335,7 +635,8 @@ inline void read_jsonl(std::string_view content, const read_options& opt, const 
     std::size_t line = 0, pos = 0;
     jsonl_row_reader reader;
     jsonl_row v;
-    std::string err;
+    std::string err, fixed;
+    const auto& texts = rb.texts();
     while (pos < content.size()) {
         std::size_t end = content.find('\n', pos);
         if (end == std::string_view::npos) end = content.size();
@@ -344,6 +645,14 @@ inline void read_jsonl(std::string_view content, const read_options& opt, const 
         ++line;
         if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
         if (is_blank(l)) continue;
+        // Bytes that are not UTF-8 are repaired before parsing, as in CSV
+        // texts; add() refuses them in a label.
+        std::size_t repaired = 0;
+        if (!valid_utf8(l)) {
+            fixed.assign(l);
+            repaired = repair_utf8(fixed);
+            l = fixed;
+        }
         if (!reader.read(l, v, err)) {
             rb.warn(line, err);
             continue;
@@ -352,18 +661,30 @@ inline void read_jsonl(std::string_view content, const read_options& opt, const 
             rb.warn(line, std::string("expected a JSON object, got ") + jsonl_row::describe(v.top));
             continue;
         }
-        const jsonl_row::member* t = v.find(opt.text_field);
-        if (!t) {
-            rb.warn(line, "expected a field \"" + opt.text_field + "\", got none");
-            continue;
+        std::string text;
+        bool text_ok = true;
+        for (const auto& tf : texts) {
+            const jsonl_row::member* t = v.find(tf);
+            if (texts.size() > 1 && (!t || t->type == jsonl_row::kind::null)) continue;  // one of several may be absent
+            if (!t) {
+                rb.warn(line, "expected a field \"" + tf + "\", got none");
+                text_ok = false;
+                break;
+            }
+            if (t->type != jsonl_row::kind::string) {
+                rb.warn(line, "expected \"" + tf + "\" to be a string, got " + jsonl_row::describe(t->type));
+                text_ok = false;
+                break;
+            }
+            if (is_blank(t->value)) continue;
+            if (!text.empty()) text += opt.text_separator;
+            text += t->value;
         }
-        if (t->type != jsonl_row::kind::string) {
-            rb.warn(line, "expected \"" + opt.text_field + "\" to be a string, got " + jsonl_row::describe(t->type));
-            continue;
-        }
+        if (!text_ok) continue;
         std::vector<std::pair<std::string, std::string>> labels;
         for (std::size_t i = 0; i < v.size; ++i) {
             const jsonl_row::member& m = v.members[i];
+            rb.saw_field(m.key);
             std::string head = rb.head_for(m.key);
             if (head.empty()) continue;
             if (m.type == jsonl_row::kind::object || m.type == jsonl_row::kind::array) {
@@ -376,9 +697,12 @@ inline void read_jsonl(std::string_view content, const read_options& opt, const 
             if (m.value.empty()) continue;  // null or "": no label for this head
             labels.emplace_back(std::move(head), m.value);
         }
-        rb.add(line, t->value, std::move(labels));
+        std::string id;
+        if (!opt.id_field.empty())
+            if (const jsonl_row::member* m = v.find(opt.id_field)) id = m->value;
+        rb.add(line, std::move(text), std::move(labels), repaired, std::move(id));
     }
-    rb.require_rows(line);
+    rb.finish(line, 0);
 }
 
 struct csv_record {
@@ -459,28 +783,51 @@ inline void read_csv(std::string_view content, const read_options& opt, const st
     const csv_record& header = recs.front();
     if (!header.error.empty()) throw data_error(errc::data, rb.where(header.line), header.error);
     const auto& cols = header.fields;
+    for (const auto& c : cols) {
+        if (!valid_utf8(c))
+            throw data_error(errc::data, rb.where(header.line),
+                             "a column name holds bytes that are not UTF-8 (convert the file to UTF-8, e.g. iconv -f "
+                             "cp1252 -t utf-8)");
+        rb.saw_field(c);
+    }
+    bool any_data = false;
+    for (std::size_t ri = 1; ri < recs.size() && !any_data; ++ri)
+        any_data = !(recs[ri].fields.size() == 1 && is_blank(recs[ri].fields[0]) && recs[ri].error.empty());
+    if (!any_data)
+        throw data_error(errc::data, rb.where(header.line),
+                         "no data rows: the file holds a header (" + quoted_list(cols) + ") and nothing else");
     auto col_index = [&](const std::string& c) -> std::ptrdiff_t {
         for (std::size_t k = 0; k < cols.size(); ++k)
             if (cols[k] == c) return static_cast<std::ptrdiff_t>(k);
         return -1;
     };
-    auto col_list = [&] {
-        std::string l;
-        for (std::size_t k = 0; k < cols.size(); ++k) l += (k ? ", " : "") + quote_short(cols[k]);
-        return l;
-    };
-    const std::ptrdiff_t text_col = col_index(opt.text_field);
-    if (text_col < 0)
-        throw data_error(errc::data, rb.where(header.line),
-                         "expected a text column \"" + opt.text_field + "\" in the header, got " + col_list());
+    std::vector<std::size_t> text_cols;
+    for (const auto& tf : rb.texts()) {
+        const std::ptrdiff_t c = col_index(tf);
+        if (c < 0)
+            throw data_error(errc::data, rb.where(header.line),
+                             "expected a text column \"" + tf + "\" in the header" + closest_hint(tf, cols) + ", got " +
+                                 quoted_list(cols));
+        text_cols.push_back(static_cast<std::size_t>(c));
+    }
+    std::ptrdiff_t id_col = -1;
+    if (!opt.id_field.empty()) {
+        id_col = col_index(opt.id_field);
+        if (id_col < 0)
+            throw data_error(errc::data, rb.where(header.line),
+                             "expected an id column \"" + opt.id_field + "\" in the header" +
+                                 closest_hint(opt.id_field, cols) + ", got " + quoted_list(cols));
+    }
     std::vector<std::pair<std::size_t, std::string>> head_cols;
-    if (!opt.columns.empty()) {
+    if (opt.text_only) {
+    } else if (!opt.columns.empty()) {
         for (const auto& kv : opt.columns) {
             const std::ptrdiff_t c = col_index(kv.first);
+            if (c < 0 && opt.columns_optional) continue;
             if (c < 0)
                 throw data_error(errc::data, rb.where(header.line),
                                  "expected a column \"" + kv.first + "\" (mapped to head \"" + kv.second +
-                                     "\") in the header, got " + col_list());
+                                     "\") in the header" + closest_hint(kv.first, cols) + ", got " + quoted_list(cols));
             head_cols.emplace_back(static_cast<std::size_t>(c), kv.second);
         }
     } else {
@@ -489,6 +836,7 @@ inline void read_csv(std::string_view content, const read_options& opt, const st
             if (!h.empty()) head_cols.emplace_back(k, std::move(h));
         }
     }
+    std::string text;
     for (std::size_t ri = 1; ri < recs.size(); ++ri) {
         const csv_record& r = recs[ri];
         if (!r.error.empty()) {
@@ -503,9 +851,20 @@ inline void read_csv(std::string_view content, const read_options& opt, const st
         std::vector<std::pair<std::string, std::string>> labels;
         for (const auto& hc : head_cols)
             if (!r.fields[hc.first].empty()) labels.emplace_back(hc.second, r.fields[hc.first]);
-        rb.add(r.line, r.fields[static_cast<std::size_t>(text_col)], std::move(labels));
+        if (text_cols.size() == 1) {
+            text = r.fields[text_cols[0]];
+        } else {
+            text.clear();
+            for (std::size_t c : text_cols) {
+                if (is_blank(r.fields[c])) continue;
+                if (!text.empty()) text += opt.text_separator;
+                text += r.fields[c];
+            }
+        }
+        rb.add(r.line, std::move(text), std::move(labels), 0,
+               id_col < 0 ? std::string() : r.fields[static_cast<std::size_t>(id_col)]);
     }
-    rb.require_rows(last_line);
+    rb.finish(last_line, header.line);
 }
 
 inline std::string read_text_file(const std::filesystem::path& path) {
@@ -559,6 +918,39 @@ inline dataset read_data_files(const std::vector<std::filesystem::path>& paths, 
     dataset d;
     for (const auto& p : paths) read_data_file(p, opt, d);
     return d;
+}
+
+/// Rows of `data` labelled for `head`.
+inline std::size_t rows_labelled(const dataset& data, std::string_view head) {
+    std::size_t n = 0;
+    for (const auto& r : data.rows) n += r.label(head) ? 1 : 0;
+    return n;
+}
+
+/// Checks a head a configuration names (at `where`, e.g.
+/// `cfg.json:/heads/0/name`) before any training: throws tiny_ticket::error
+/// (errc::argument) naming the closest field when no field of the data
+/// becomes that head, data_error (errc::data) when one does but no row
+/// carries a label for it.
+inline void require_head_labels(const dataset& data, const std::string& head, const std::string& where) {
+    if (rows_labelled(data, head) > 0) return;
+    std::string field;
+    for (const auto& kv : data.head_fields)
+        if (kv.second == head) field = kv.first;
+    if (field.empty() && std::find(data.fields.begin(), data.fields.end(), head) != data.fields.end()) field = head;
+    if (field.empty()) {
+        std::vector<std::string> names = data.fields;
+        for (const auto& kv : data.head_fields) names.push_back(kv.second);
+        throw error(errc::argument, where,
+                    "head \"" + head + "\" names no column of the data" + detail::closest_hint(head, names) +
+                        "; columns: " + detail::quoted_list(data.fields));
+    }
+    if (std::find(data.ignored_fields.begin(), data.ignored_fields.end(), field) != data.ignored_fields.end())
+        throw data_error(errc::data, where,
+                         "head \"" + head + "\": column \"" + field +
+                             "\" was left out as identifier-like; name it with --head " + field + " (or data.columns)");
+    throw data_error(errc::data, where, "head \"" + head + "\" has no labels in the data (column \"" + field +
+                                            "\" is empty or whitespace in every row)");
 }
 
 /// What apply_corrections did.

@@ -139,7 +139,8 @@ struct train_config {
     /// Share of the data held out (stratified) for early stopping and metrics.
     /// Ignored when a validation set is passed explicitly.
     double validation_fraction = 0.1;
-    /// Head whose labels stratify the split; empty: the head with most labels.
+    /// Head whose labels stratify the split; empty: the head with the fewest
+    /// labelled rows per label.
     std::string stratify_head;
     std::uint64_t seed = 42;
     /// Worker threads (0: one per core). Results do not depend on this.
@@ -513,8 +514,18 @@ public:
                     }
                 if (!found) throw error(errc::argument, "stratify_head", "expected a trained head, got \"" + cfg_.stratify_head + "\"");
             } else {
-                for (std::size_t h = 1; h < nh; ++h)
-                    if (heads_[h].labels.size() > heads_[strat].labels.size()) strat = h;
+                // The head with the fewest labelled rows per label is the one a
+                // random split is most likely to starve of a label.
+                double fewest = 0;
+                for (std::size_t h = 0; h < nh; ++h) {
+                    std::size_t n = 0;
+                    for (std::size_t k = 0; k < keep.size(); ++k) n += yk[k * nh + h] >= 0 ? 1 : 0;
+                    const double per = static_cast<double>(n) / static_cast<double>(heads_[h].labels.size());
+                    if (h == 0 || per < fewest) {
+                        fewest = per;
+                        strat = h;
+                    }
+                }
             }
             // Too little data to hold any out: train on everything for max_epochs.
             if (cfg_.validation_fraction > 0 && keep.size() >= 20) {
