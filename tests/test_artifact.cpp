@@ -34,7 +34,7 @@ struct failure {
 std::string f32_blob(const std::vector<float>& v) {
     std::string bytes(v.size() * 4, '\0');
     std::memcpy(bytes.data(), v.data(), bytes.size());  // test hosts are little-endian
-    return detail::base64_encode(bytes.data(), bytes.size());
+    return tiny_ticket::detail::base64_encode(bytes.data(), bytes.size());
 }
 
 }  // namespace

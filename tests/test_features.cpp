@@ -110,7 +110,7 @@ TEST_CASE("token keywords match whether or not their first word is a vocabulary 
 TEST_CASE("pair map: every pair found, absent pairs not, whatever its probe sequence") {
     // Lookups settle the first two slots without branching and probe on
     // only past full clusters: enough pairs that some clusters run longer.
-    detail::pair_map m;
+    tiny_ticket::detail::pair_map m;
     std::map<std::pair<std::uint32_t, std::uint32_t>, std::int32_t> ref;
     const std::size_t n = 20000;
     m.reserve(n);

@@ -120,7 +120,7 @@ TEST_CASE_TEMPLATE("the AVX row gather gives the default kernel's values bit for
 }
 
 TEST_CASE("string map finds keys of every length and nothing else") {
-    detail::string_map m;
+    tiny_ticket::detail::string_map m;
     std::vector<std::string> keys;
     for (std::size_t len = 1; len <= 40; ++len)
         for (char c : {'a', 'b', 'z'}) {

@@ -313,7 +313,7 @@ TEST_CASE("quantize_row follows the reference rounding") {
     std::vector<float> x(37);
     for (auto& v : x) v = n(rng);
     std::vector<float> ref = x;
-    detail::quantize_row_reference(ref.data(), ref.size());
+    tiny_ticket::detail::quantize_row_reference(ref.data(), ref.size());
     std::vector<std::int8_t> qx(x.size());
     const float s = quant::quantize_row(x.data(), x.size(), qx.data());
     for (std::size_t i = 0; i < x.size(); ++i) CHECK(static_cast<float>(qx[i]) * s == ref[i]);
@@ -573,7 +573,7 @@ TEST_CASE("malformed quantized artifacts give errors with JSON paths") {
                  "/features/embedding/weights/dtype");
     // -128 is outside the symmetric range.
     expect_error(edit([](auto& j) {
-                     j["heads"][1]["weights"]["base64"] = detail::base64_encode("\x80\x01\x01\x01\x01\x01", 6);
+                     j["heads"][1]["weights"]["base64"] = tiny_ticket::detail::base64_encode("\x80\x01\x01\x01\x01\x01", 6);
                  }),
                  errc::value, "/heads/1/weights/base64");
     // Self-test scores recorded by quantize() are checked against the int8 kernels.

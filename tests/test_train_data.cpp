@@ -319,9 +319,9 @@ TEST_CASE("UTF-8: bytes that are not UTF-8 in a text become U+FFFD, counted once
     CHECK(d.warnings[0].message.find("4 byte(s) that are not UTF-8 in 2 text(s) replaced by U+FFFD") == 0);
     // Valid multi-byte sequences are kept; overlongs and surrogates are not UTF-8.
     std::string ok = "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", overlong = "\xc0\xaf", surrogate = "\xed\xa0\x80";
-    CHECK(detail::repair_utf8(ok) == 0);
-    CHECK(detail::repair_utf8(overlong) == 2);
-    CHECK(detail::repair_utf8(surrogate) == 3);
+    CHECK(tiny_ticket::train::detail::repair_utf8(ok) == 0);
+    CHECK(tiny_ticket::train::detail::repair_utf8(overlong) == 2);
+    CHECK(tiny_ticket::train::detail::repair_utf8(surrogate) == 3);
     // JSONL lines are repaired before parsing, so the row is kept.
     const dataset j = read("{\"text\": \"caf\xe9\", \"intent\": \"a\"}\n", "u.jsonl");
     REQUIRE(j.rows.size() == 1);
@@ -402,10 +402,10 @@ TEST_CASE("id-like fields are no heads without columns: ids, dates, e-mails, fre
     const dataset f = read("text,intent\na,x\nb,y\nc,z\n", "f.csv");
     CHECK(f.warnings.empty());
     CHECK(f.rows.size() == 3);
-    CHECK_FALSE(detail::looks_like_date("T-1001"));
-    CHECK_FALSE(detail::looks_like_date("10457-2"));
-    CHECK(detail::looks_like_date("01/03/2024"));
-    CHECK(detail::looks_like_date("2024-03-01T10:22:05Z"));
+    CHECK_FALSE(tiny_ticket::train::detail::looks_like_date("T-1001"));
+    CHECK_FALSE(tiny_ticket::train::detail::looks_like_date("10457-2"));
+    CHECK(tiny_ticket::train::detail::looks_like_date("01/03/2024"));
+    CHECK(tiny_ticket::train::detail::looks_like_date("2024-03-01T10:22:05Z"));
 }
 
 TEST_CASE("require_head_labels: a head naming no field suggests the closest, an empty one is a data_error") {
@@ -421,7 +421,7 @@ TEST_CASE("require_head_labels: a head naming no field suggests the closest, an 
     }
     auto e = expect_data_error([&] { require_head_labels(d, "note", "cfg.json:/heads/1/name"); });
     CHECK(e.message().find("head \"note\" has no labels in the data") == 0);
-    CHECK(detail::edit_distance("Queue", "queu") == 1);
+    CHECK(tiny_ticket::train::detail::edit_distance("Queue", "queu") == 1);
 }
 
 TEST_CASE("id_field is copied to each row, never a head; text_only rows need no label") {
