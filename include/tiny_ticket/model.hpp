@@ -145,10 +145,12 @@ struct self_test_case {
 struct data_mapping {
     /// Text fields, joined in this order (non-blank ones, by `separator`).
     std::vector<std::string> text;
+    /// What joins the text fields (a newline unless the trainer was told otherwise).
     std::string separator = "\n";
     /// Source field -> head name.
     std::vector<std::pair<std::string, std::string>> heads;
 
+    /// True when the artifact recorded no mapping.
     bool empty() const noexcept { return text.empty() && heads.empty(); }
 };
 
