@@ -10,6 +10,8 @@
 #include <tiny_ticket/train/trainer.hpp>
 #include <vector>
 
+#include "support/toy_tickets.hpp"
+
 using namespace tiny_ticket;
 using namespace tiny_ticket::train;
 
@@ -225,31 +227,6 @@ TEST_CASE_TEMPLATE("a merged ensemble predicts the mean of its members' logits",
 
 namespace {
 
-// A trivially separable toy task: three intents with distinct vocabularies,
-// and a sentiment head labelled on a subset of the rows only.
-std::string toy_jsonl() {
-    const char* refund[] = {"i want a refund", "please refund my money", "refund the double charge",
-                            "give me my money back", "refund for order", "need a refund now"};
-    const char* track[] = {"where is my package", "track my parcel", "has my parcel shipped yet",
-                           "tracking number for my package", "when will the package arrive", "parcel delivery status"};
-    const char* login[] = {"cannot log in to my account", "password reset is not working", "locked out of my account",
-                           "login page says wrong password", "reset my password please", "account login fails"};
-    const char* tails[] = {"", " today", " asap", " thanks", " please help", " for order 42", " again"};
-    std::string out;
-    int n = 0;
-    for (const char* const* group : {refund, track, login}) {
-        const char* intent = group == refund ? "refund" : group == track ? "tracking" : "login";
-        for (int i = 0; i < 6; ++i)
-            for (const char* t : tails) {
-                out += "{\"text\": \"" + std::string(group[i]) + t + "\", \"intent\": \"" + intent + "\"";
-                if (n % 3 == 0) out += std::string(", \"sentiment\": \"") + (std::string(t) == " thanks" ? "positive" : "negative") + "\"";
-                out += "}\n";
-                ++n;
-            }
-    }
-    return out;
-}
-
 train_config toy_config() {
     train_config c;
     c.hidden = {24};
@@ -270,7 +247,7 @@ train_config toy_config() {
 
 dataset toy_data() {
     dataset d;
-    read_data_string(toy_jsonl(), "toy.jsonl", {}, d);
+    read_data_string(toy::intents_jsonl(), "toy.jsonl", {}, d);
     return d;
 }
 

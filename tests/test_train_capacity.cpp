@@ -12,6 +12,8 @@
 #include <tiny_ticket/train/trainer.hpp>
 #include <vector>
 
+#include "support/toy_tickets.hpp"
+
 using namespace tiny_ticket;
 using namespace tiny_ticket::train;
 
@@ -21,29 +23,6 @@ capacity auto_capacity(const capacity_inputs& in) { return choose_capacity({}, {
 
 std::size_t pow2(std::size_t v) { return v && (v & (v - 1)) == 0; }
 
-// Three intents with their own words, a sentiment head on a third of the rows.
-std::string intents_jsonl() {
-    const char* refund[] = {"i want a refund", "please refund my money", "refund the double charge",
-                            "give me my money back", "refund for order", "need a refund now"};
-    const char* track[] = {"where is my package", "track my parcel", "has my parcel shipped yet",
-                           "tracking number for my package", "when will the package arrive", "parcel delivery status"};
-    const char* login[] = {"cannot log in to my account", "password reset is not working", "locked out of my account",
-                           "login page says wrong password", "reset my password please", "account login fails"};
-    const char* tails[] = {"", " today", " asap", " thanks", " please help", " for order 42", " again"};
-    std::string out;
-    int n = 0;
-    for (const char* const* group : {refund, track, login}) {
-        const char* intent = group == refund ? "refund" : group == track ? "tracking" : "login";
-        for (int i = 0; i < 6; ++i)
-            for (const char* t : tails) {
-                out += "{\"text\": \"" + std::string(group[i]) + t + "\", \"intent\": \"" + intent + "\"";
-                if (n % 3 == 0) out += std::string(", \"sentiment\": \"") + (std::string(t) == " thanks" ? "positive" : "negative") + "\"";
-                out += "}\n";
-                ++n;
-            }
-    }
-    return out;
-}
 
 // Other rows for a head the first model does not have.
 std::string urgency_jsonl() {
@@ -156,7 +135,7 @@ TEST_CASE("capacity: explicit values win and the rest fits around them") {
     cfg.char_buckets = 300;
     cfg.max_vocab = 20;
     cfg.ensemble = 2;
-    const auto res = train_model<float>(read(intents_jsonl(), "intents.jsonl"), cfg);
+    const auto res = train_model<float>(read(toy::intents_jsonl(), "intents.jsonl"), cfg);
     CHECK(res.model.features.char_ngrams.buckets == 300);
     CHECK(res.model.features.bow.vocab.size() == 20);
     CHECK(dense_at(res.model, 0).out == 24);
@@ -164,7 +143,7 @@ TEST_CASE("capacity: explicit values win and the rest fits around them") {
 }
 
 TEST_CASE("capacity: the defaults size the model from the data") {
-    const dataset d = read(intents_jsonl(), "intents.jsonl");
+    const dataset d = read(toy::intents_jsonl(), "intents.jsonl");
     const auto res = train_model<float>(d, small_config());
     CHECK(res.chosen.auto_vocab);
     CHECK(res.chosen.ensemble == 1);
@@ -224,7 +203,7 @@ TEST_CASE("review threshold: ties share a fate, an unreachable target keeps the 
 }
 
 TEST_CASE("review thresholds are learned on the validation split, configured ones are kept") {
-    const dataset d = read(intents_jsonl(), "intents.jsonl");
+    const dataset d = read(toy::intents_jsonl(), "intents.jsonl");
     train_config cfg = small_config();
     cfg.review_target = 0.99;
     head_config intent;
@@ -251,7 +230,7 @@ TEST_CASE("review thresholds are learned on the validation split, configured one
 TEST_CASE("--init: reuses normalizer, features and trunk, keeps the initial heads") {
     train_config base_cfg = small_config();
     base_cfg.normalizer.lexicon = {{"pkg", "package"}};
-    const model base = train_model<float>(read(intents_jsonl(), "intents.jsonl"), base_cfg).model;
+    const model base = train_model<float>(read(toy::intents_jsonl(), "intents.jsonl"), base_cfg).model;
     REQUIRE(base.heads.size() == 2);
 
     const dataset urgency = read(urgency_jsonl(), "urgency.jsonl");
@@ -297,9 +276,9 @@ TEST_CASE("--init: reuses normalizer, features and trunk, keeps the initial head
 }
 
 TEST_CASE("--init without freezing: the trunk trains, a head of the same name starts from the initial one") {
-    const model base = train_model<float>(read(intents_jsonl(), "intents.jsonl"), small_config()).model;
+    const model base = train_model<float>(read(toy::intents_jsonl(), "intents.jsonl"), small_config()).model;
     // Only the refund and login intents, in another order than the base's labels.
-    dataset more = read(intents_jsonl(), "intents.jsonl");
+    dataset more = read(toy::intents_jsonl(), "intents.jsonl");
     std::vector<labelled_text> rows;
     for (auto& r : more.rows)
         if (*r.label("intent") != "tracking") rows.push_back(r);
