@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -300,8 +301,12 @@ public:
         }
     }
 
+    // A set beside the ordered list: a row may have hundreds of thousands of
+    // fields, and a linear search per field would make reading it quadratic.
     void saw_field(std::string_view f) {
-        if (std::find(out_.fields.begin(), out_.fields.end(), f) == out_.fields.end()) out_.fields.emplace_back(f);
+        if (seen_fields_.empty())
+            for (const auto& x : out_.fields) seen_fields_.insert(x);
+        if (seen_fields_.insert(std::string(f)).second) out_.fields.emplace_back(f);
     }
 
     /// Field `field` of a row is a label for some head: which one ("" = none).
@@ -389,19 +394,29 @@ public:
                                                        std::to_string(repaired_rows_) +
                                                        " text(s) replaced by U+FFFD (first here); convert the file "
                                                        "to UTF-8 to keep those characters"});
-        std::vector<std::string> heads;  // in field order
+        // Heads in field order, and each head's values, in one pass over the
+        // labels (hash lookups: linear in the labels however wide a row is).
+        std::vector<std::string> heads;
+        std::unordered_map<std::string, std::size_t> head_index;
+        std::vector<std::vector<const std::string*>> head_values;
         for (std::size_t i = first_row_; i < out_.rows.size(); ++i)
-            for (const auto& kv : out_.rows[i].labels)
-                if (std::find(heads.begin(), heads.end(), kv.first) == heads.end()) heads.push_back(kv.first);
+            for (const auto& kv : out_.rows[i].labels) {
+                const auto ins = head_index.emplace(kv.first, heads.size());
+                if (ins.second) {
+                    heads.push_back(kv.first);
+                    head_values.emplace_back();
+                }
+                head_values[ins.first->second].push_back(&kv.second);
+            }
         std::vector<std::string> dropped;
+        std::unordered_set<std::string> dropped_set;
         if (opt_.columns.empty() && opt_.skip_id_like && !opt_.text_only) {
-            for (const auto& h : heads) {
-                std::vector<const std::string*> values;
-                for (std::size_t i = first_row_; i < out_.rows.size(); ++i)
-                    if (const std::string* l = out_.rows[i].label(h)) values.push_back(l);
-                const std::string why = id_like_reason(values);
+            for (std::size_t k = 0; k < heads.size(); ++k) {
+                const std::string& h = heads[k];
+                const std::string why = id_like_reason(head_values[k]);
                 if (why.empty()) continue;
                 dropped.push_back(h);
+                dropped_set.insert(h);
                 notes.push_back({at, "field \"" + h + "\" " + why + ": not a head; --head " + h +
                                          " (or data.columns in the configuration) makes it one"});
             }
@@ -412,10 +427,7 @@ public:
             for (std::size_t i = first_row_; i < out_.rows.size(); ++i) {
                 auto& r = out_.rows[i];
                 r.labels.erase(std::remove_if(r.labels.begin(), r.labels.end(),
-                                              [&](const auto& kv) {
-                                                  return std::find(dropped.begin(), dropped.end(), kv.first) !=
-                                                         dropped.end();
-                                              }),
+                                              [&](const auto& kv) { return dropped_set.count(kv.first) != 0; }),
                                r.labels.end());
                 if (r.labels.empty()) {
                     if (emptied++ == 0) first_empty = r.line;
@@ -436,17 +448,17 @@ public:
         for (const auto& t : texts_)
             if (std::find(out_.text_fields.begin(), out_.text_fields.end(), t) == out_.text_fields.end())
                 out_.text_fields.push_back(t);
+        std::unordered_set<std::string> mapped;
+        for (const auto& kv : out_.head_fields) mapped.insert(kv.first);
         auto map_field = [&](const std::string& field, const std::string& head) {
-            for (const auto& kv : out_.head_fields)
-                if (kv.first == field) return;
-            out_.head_fields.emplace_back(field, head);
+            if (mapped.insert(field).second) out_.head_fields.emplace_back(field, head);
         };
         if (!opt_.text_only) {
             if (!opt_.columns.empty()) {
                 for (const auto& kv : opt_.columns) map_field(kv.first, kv.second);
             } else {
                 for (const auto& h : heads)
-                    if (std::find(dropped.begin(), dropped.end(), h) == dropped.end()) map_field(h, h);
+                    if (dropped_set.count(h) == 0) map_field(h, h);
             }
         }
         out_.warnings.insert(out_.warnings.begin() + static_cast<std::ptrdiff_t>(first_warning_), notes.begin(),
@@ -473,6 +485,7 @@ private:
     std::size_t first_bad_ = 0;
     std::string first_bad_msg_;
     std::size_t repaired_bytes_ = 0, repaired_rows_ = 0, first_repair_ = 0;
+    std::unordered_set<std::string> seen_fields_;
 };
 
 inline void strip_bom(std::string_view& s) noexcept {
