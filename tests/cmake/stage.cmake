@@ -1,9 +1,8 @@
 # Fixture for the consumer tests, run by ctest as
 #   cmake -DBUILD_DIR=... -DSOURCE_DIR=... -DSTAGE_DIR=... -DVERSION=... [-DCONFIG=...] [-DINSTALL=ON] -P stage.cmake
-# Starts from an empty STAGE_DIR, installs the build into STAGE_DIR/prefix
-# (cmake --install, as a packager would) and packs the library's part of the
-# source tree into STAGE_DIR/tiny_ticket-VERSION.tar.gz, laid out like a
-# release archive, for the FetchContent consumer.
+# Starts from an empty STAGE_DIR and installs the build into STAGE_DIR/prefix
+# (cmake --install, as a packager would). The FetchContent consumer uses the
+# real release archive instead (consumer_release_archive).
 foreach(v BUILD_DIR SOURCE_DIR STAGE_DIR VERSION)
   if(NOT ${v})
     message(FATAL_ERROR "stage.cmake: -D${v}= is required")
@@ -25,17 +24,3 @@ if(INSTALL)
   endif()
   message(STATUS "installed into ${STAGE_DIR}/prefix")
 endif()
-
-set(name tiny_ticket-${VERSION})
-foreach(item CMakeLists.txt LICENSE README.md cmake include models src c train)
-  if(EXISTS ${SOURCE_DIR}/${item})
-    file(COPY ${SOURCE_DIR}/${item} DESTINATION ${STAGE_DIR}/src/${name})
-  endif()
-endforeach()
-execute_process(COMMAND ${CMAKE_COMMAND} -E tar czf ${STAGE_DIR}/${name}.tar.gz ${name}
-                WORKING_DIRECTORY ${STAGE_DIR}/src RESULT_VARIABLE rc)
-if(rc)
-  message(FATAL_ERROR "could not create ${STAGE_DIR}/${name}.tar.gz")
-endif()
-file(REMOVE_RECURSE ${STAGE_DIR}/src)
-message(STATUS "source archive ${STAGE_DIR}/${name}.tar.gz")
