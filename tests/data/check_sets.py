@@ -47,11 +47,12 @@ FILES = {
     "eval2_tickets.jsonl": ("e2", True, True, None),
     "negation_tickets.jsonl": ("ng", True, True, None),
     "oos_train_tickets.jsonl": ("oo", True, False, OOS),
+    "negation_train_tickets.jsonl": ("nt", True, False, None),
 }
 OLD = ["eval_tickets.jsonl", "dev_tickets.jsonl", "tune_tickets.jsonl",
        "train_tickets.jsonl"]
 NEW = ["eval2_tickets.jsonl", "negation_tickets.jsonl",
-       "oos_train_tickets.jsonl"]
+       "oos_train_tickets.jsonl", "negation_train_tickets.jsonl"]
 NEAR = 0.5
 
 EMOTICON = re.compile(r"(?<![\w/]):-?[()DPp/]|;-?\)|>:-?\(|</3|<3|\bxD\b|\^_\^|:'\(|T_T")
