@@ -6,6 +6,7 @@
 // (features, nn, quant) take a validated model and do not know artifact
 // paths.
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -168,6 +169,14 @@ void validate_model(const basic_model<T>& m) {
         const auto& r = hs.review;
         if (!(r.min_confidence >= 0 && r.min_confidence <= 1 && r.min_margin >= 0 && r.min_margin <= 1))
             throw artifact_error(errc::value, where + "/review", "expected thresholds in [0, 1]");
+        if (const auto& o = hs.out_of_scope) {
+            if (std::find(hs.labels.begin(), hs.labels.end(), o->label) == hs.labels.end())
+                throw artifact_error(errc::value, where + "/out_of_scope/label",
+                                     "expected one of the head's labels, got \"" + o->label + "\"");
+            if (!(o->min_confidence >= 0 && o->min_confidence <= 1))
+                throw artifact_error(errc::value, where + "/out_of_scope/min_confidence",
+                                     "expected a threshold in [0, 1], got " + std::to_string(o->min_confidence));
+        }
     }
     detail::check_unique(names, "/heads/*/name");
     detail::check_vocab_unique(f.bow.vocab, "/features/bow/vocab");
