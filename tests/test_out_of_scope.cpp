@@ -45,8 +45,9 @@ TEST_CASE("a head with an out-of-scope threshold answers its label and sets the 
     const classifier oos(m);
     std::size_t flagged = 0, kept = 0;
     for (const auto& text : texts) {
-        const auto& a = plain.predict(text)["intent"];
-        const auto& b = oos.predict(text)["intent"];
+        const auto pa = plain.predict(text), pb = oos.predict(text);
+        const auto& a = pa["intent"];
+        const auto& b = pb["intent"];
         CAPTURE(text);
         // Scores, confidence and review do not move; only the answer may.
         CHECK(b.scores == a.scores);
@@ -64,7 +65,7 @@ TEST_CASE("a head with an out-of-scope threshold answers its label and sets the 
             ++kept;
         }
         // Heads without one never set the flag.
-        CHECK_FALSE(oos.predict(text)["churn"].out_of_scope);
+        CHECK_FALSE(pb["churn"].out_of_scope);
         CHECK_FALSE(a.out_of_scope);
     }
     CHECK(flagged > 0);
@@ -74,8 +75,8 @@ TEST_CASE("a head with an out-of-scope threshold answers its label and sets the 
     m.heads[0].out_of_scope->min_confidence = 0;
     const classifier top_only(m);
     for (const auto& text : texts) {
-        const auto& a = plain.predict(text)["intent"];
-        CHECK(top_only.predict(text)["intent"].out_of_scope == (a.label == "other"));
+        const auto pa = plain.predict(text);
+        CHECK(top_only.predict(text)["intent"].out_of_scope == (pa["intent"].label == "other"));
     }
 }
 
@@ -262,7 +263,8 @@ TEST_CASE("the trainer learns the threshold on validation rows, adding a label t
     for (const auto& w : res.warnings) CHECK(w.message.find("got \"none\"") == std::string::npos);
     const auto clf = load_classifier_from_string(save_model_to_string(res.model));
     for (const auto& row : va.rows) {
-        const auto& p = clf.predict(row.text)["intent"];
+        const auto pred = clf.predict(row.text);
+        const auto& p = pred["intent"];
         CHECK(p.scores[3] == 0.0f);
         CHECK(p.out_of_scope == (static_cast<double>(p.confidence) < choice.min_confidence));
     }
