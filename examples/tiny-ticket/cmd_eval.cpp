@@ -205,19 +205,6 @@ external_predictions read_predictions(const std::string& file, const tiny_ticket
     return e;
 }
 
-// Gold label indices per model head and row, as evaluate() scores them.
-std::vector<std::vector<std::int32_t>> gold_labels(const tiny_ticket::classifier& clf, const std::vector<tr::labelled_text>& rows) {
-    std::vector<std::vector<std::int32_t>> gold(clf.num_heads(), std::vector<std::int32_t>(rows.size(), -1));
-    for (std::size_t h = 0; h < clf.num_heads(); ++h) {
-        const auto& labels = clf.head(h).labels;
-        for (std::size_t i = 0; i < rows.size(); ++i)
-            if (const std::string* g = rows[i].label(clf.head(h).name))
-                for (std::size_t c = 0; c < labels.size(); ++c)
-                    if (labels[c] == *g) gold[h][i] = static_cast<std::int32_t>(c);
-    }
-    return gold;
-}
-
 std::string quoted_examples(const std::vector<std::string>& v) {
     std::string s;
     for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
@@ -418,12 +405,11 @@ int run_eval(const std::vector<std::string>& argv) {
                 throw tiny_ticket::error(tiny_ticket::errc::argument, "--predictions-head",
                                          "expected a head of the model, got \"" + *plain_head_name + "\"");
         }
-        const auto gold = gold_labels(clf, data.rows);
         for (const auto& f : prediction_files) {
             scored_file sf{read_predictions(f, clf, data.rows, plain_head), {}};
             for (std::size_t h = 0; h < clf.num_heads(); ++h) {
                 if (!sf.in.has_head[h]) sf.heads.emplace_back();
-                else sf.heads.emplace_back(tr::compute_head_metrics_unanswered(clf.head(h).name, clf.head(h).labels, gold[h], sf.in.pred[h]));
+                else sf.heads.emplace_back(tr::compute_head_metrics_unanswered(clf.head(h).name, clf.head(h).labels, r.gold[h], sf.in.pred[h]));
             }
             scored.push_back(std::move(sf));
         }

@@ -118,6 +118,9 @@ struct evaluation_result {
     std::vector<out_of_scope_summary> out_of_scope;
     /// Per row, per model head: the predicted label index.
     std::vector<std::vector<std::int32_t>> predicted;
+    /// Per model head, per row: the gold label index (-1: none, or a label
+    /// the head does not have), what every figure here is scored against.
+    std::vector<std::vector<std::int32_t>> gold;
     /// Gold labels the model does not know, and heads it does not have.
     std::vector<data_warning> warnings;
 };
@@ -206,6 +209,7 @@ evaluation_result<T> evaluate(const basic_classifier<T>& clf, const std::vector<
             }
         }
     }
+    r.gold = std::move(gold);
     return r;
 }
 
