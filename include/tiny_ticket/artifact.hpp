@@ -261,6 +261,8 @@ basic_model<T> native_model(const json& root, const load_options& lim) {
             os.label = get_string(field(*o, "label", op), op + "/label");
             if (const json* v = optional_field(*o, "min_confidence", op)) os.min_confidence = get_number(*v, op + "/min_confidence");
             hs.out_of_scope = std::move(os);
+            // Checked here as well as by validate_model, so the message names the file.
+            detail::check_out_of_scope(hs, p);
         }
         m.heads.push_back(std::move(hs));
     }

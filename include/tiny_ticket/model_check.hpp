@@ -85,6 +85,20 @@ void check_dense(const dense_spec<T>& d, const std::string& where, quant_mode mo
     check_finite(d.bias, where + "/bias");
 }
 
+/// A head's out-of-scope label is one of its labels, its threshold in [0, 1].
+/// `where`: the head's JSON path.
+template <class T>
+void check_out_of_scope(const head_spec<T>& hs, const std::string& where) {
+    const auto& o = hs.out_of_scope;
+    if (!o) return;
+    if (std::find(hs.labels.begin(), hs.labels.end(), o->label) == hs.labels.end())
+        throw artifact_error(errc::value, where + "/out_of_scope/label",
+                             "expected one of the head's labels, got \"" + o->label + "\"");
+    if (!(o->min_confidence >= 0 && o->min_confidence <= 1))
+        throw artifact_error(errc::value, where + "/out_of_scope/min_confidence",
+                             "expected a threshold in [0, 1], got " + std::to_string(o->min_confidence));
+}
+
 inline void check_unique(const std::vector<std::string>& v, const std::string& where) {
     for (std::size_t i = 0; i < v.size(); ++i) {
         if (v[i].empty()) throw artifact_error(errc::value, where + "/" + std::to_string(i), "expected a non-empty string");
@@ -169,14 +183,7 @@ void validate_model(const basic_model<T>& m) {
         const auto& r = hs.review;
         if (!(r.min_confidence >= 0 && r.min_confidence <= 1 && r.min_margin >= 0 && r.min_margin <= 1))
             throw artifact_error(errc::value, where + "/review", "expected thresholds in [0, 1]");
-        if (const auto& o = hs.out_of_scope) {
-            if (std::find(hs.labels.begin(), hs.labels.end(), o->label) == hs.labels.end())
-                throw artifact_error(errc::value, where + "/out_of_scope/label",
-                                     "expected one of the head's labels, got \"" + o->label + "\"");
-            if (!(o->min_confidence >= 0 && o->min_confidence <= 1))
-                throw artifact_error(errc::value, where + "/out_of_scope/min_confidence",
-                                     "expected a threshold in [0, 1], got " + std::to_string(o->min_confidence));
-        }
+        detail::check_out_of_scope(hs, where);
     }
     detail::check_unique(names, "/heads/*/name");
     detail::check_vocab_unique(f.bow.vocab, "/features/bow/vocab");

@@ -93,7 +93,8 @@ for h in m["heads"]:
 json.dump(m, open(d + "/bad.json", "w"))
 PY
 "$exe" predict --model "$tmp/bad.json" --text hello > /dev/null 2> "$tmp/err.txt" && fail "unknown out-of-scope label accepted"
-grep -qF '/heads/4/out_of_scope/label: expected one of the head'"'"'s labels, got "spam"' "$tmp/err.txt" || fail "message: $(cat "$tmp/err.txt")"
+grep -qF "[tiny_ticket.value] $tmp/bad.json:/heads/4/out_of_scope/label: expected one of the head's labels, got \"spam\"" "$tmp/err.txt" \
+    || fail "message: $(cat "$tmp/err.txt")"
 
 # train: out-of-scope rows only in --valid; the label is added to the head and
 # its threshold chosen on them.
