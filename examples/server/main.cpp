@@ -207,6 +207,8 @@ struct service {
             for (std::size_t l = 0; l < h.labels.size(); ++l)
                 if (!h.description(l).empty()) descriptions[h.labels[l]] = std::string(h.description(l));
             if (!descriptions.empty()) head["descriptions"] = std::move(descriptions);
+            if (h.out_of_scope)
+                head["out_of_scope"] = {{"label", h.out_of_scope->label}, {"min_confidence", h.out_of_scope->min_confidence}};
             heads.push_back(std::move(head));
         }
         nlohmann::json metrics_json = m.metrics_json.empty() ? nlohmann::json::object() : nlohmann::json::parse(m.metrics_json);

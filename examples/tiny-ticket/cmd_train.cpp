@@ -114,7 +114,7 @@ tiny_ticket::data_mapping mapping_of(const tr::dataset& data, const tr::read_opt
 int run_train(const std::vector<std::string>& argv) {
     const cli::args a(argv,
                       {"data", "repeat", "exclude-near", "out", "config", "seed", "threads", "corrections", "text", "head",
-                       "folds", "stratify", "init", "review-target"},
+                       "folds", "stratify", "init", "review-target", "valid"},
                       {"quiet", "freeze-trunk"});
     if (!a.positional().empty()) throw cli::usage_error("unexpected argument '" + a.positional()[0] + "'");
     const auto files = a.all("data");
@@ -135,6 +135,11 @@ int run_train(const std::vector<std::string>& argv) {
     s.train.freeze_trunk = a.flag("freeze-trunk");
     if (s.train.freeze_trunk && !init_path) throw cli::usage_error("option --freeze-trunk needs --init MODEL");
     if (init_path && init_path->empty()) throw cli::usage_error("option --init needs a model file");
+    const auto valid_files = a.all("valid");
+    for (const auto& f : valid_files)
+        if (f.empty()) throw cli::usage_error("option --valid needs a file name");
+    if (!valid_files.empty() && (init_path || a.value("folds")))
+        throw cli::usage_error("option --valid does not combine with --init or --folds");
     cli::apply_column_flags(a.all("text"), a.all("head"), s.read);
     if (auto h = a.value("stratify")) {
         if (h->empty()) throw cli::usage_error("option --stratify needs a head name");
@@ -209,7 +214,12 @@ int run_train(const std::vector<std::string>& argv) {
         std::snprintf(buf, sizeof buf, "  %.2fs%s", e.seconds, e.best ? "  *" : "");
         std::cerr << line << buf << "\n";
     };
-    auto res = init ? tr::train_model<float>(data, *init, s.train, progress) : tr::train_model<float>(data, s.train, progress);
+    tr::dataset valid;
+    for (const auto& f : valid_files) tr::read_data_file(f, s.read, valid);
+    print_warnings("train", valid.warnings);
+    auto res = init                  ? tr::train_model<float>(data, *init, s.train, progress)
+               : valid_files.empty() ? tr::train_model<float>(data, s.train, progress)
+                                     : tr::train_model<float>(data, valid, s.train, progress);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     print_warnings("train", res.warnings);
     warn_small_validation(res, folds > 0);
@@ -222,6 +232,15 @@ int run_train(const std::vector<std::string>& argv) {
                           "review %s: min_confidence %.4f, coverage %.1f%% at accuracy %.4f on %zu validation rows (target %.3f%s)\n",
                           c.head.c_str(), c.thresholds.min_confidence, 100.0 * c.coverage, c.accuracy, c.rows, c.target,
                           c.reached ? "" : ", not reached");
+            std::cerr << buf;
+        }
+        for (const auto& c : res.out_of_scope) {
+            char buf[320];
+            std::snprintf(buf, sizeof buf,
+                          "out of scope %s (\"%s\"): min_confidence %.4f; on %zu in-scope + %zu out-of-scope validation "
+                          "rows: in-scope accuracy %.4f (%.4f without), recall %.4f (%.4f without), precision %.4f\n",
+                          c.head.c_str(), c.label.c_str(), c.min_confidence, c.in_scope_rows, c.out_of_scope_rows,
+                          c.in_scope_accuracy, c.in_scope_accuracy_before, c.recall, c.recall_before, c.precision);
             std::cerr << buf;
         }
     }
@@ -243,7 +262,7 @@ const cli::registrar reg(
     "tiny-ticket train --data FILE [--data FILE ...] [--repeat FILE=N ...] [--exclude-near FILE ...] --out PATH\n"
     "                  [--text COLUMN ...] [--head COLUMN[=NAME] ...] [--folds K] [--stratify HEAD]\n"
     "                  [--config FILE] [--seed N] [--threads N] [--corrections FILE] [--init MODEL [--freeze-trunk]]\n"
-    "                  [--review-target P] [--quiet]\n"
+    "                  [--review-target P] [--valid FILE ...] [--quiet]\n"
     "  --data FILE         JSONL ({\"text\": ..., \"<head>\": \"<label>\"}) or CSV with a header; repeatable.\n"
     "                      Heads and labels are discovered from the data unless --head or the config\n"
     "                      fixes them; a row may carry any subset of the heads (missing labels are masked).\n"
@@ -274,6 +293,8 @@ const cli::registrar reg(
     "  --freeze-trunk      with --init: train only the heads (the trunk and the kept heads stay unchanged)\n"
     "  --review-target P   accuracy (0-1, default 0.95) the rows not flagged for review should reach; heads\n"
     "                      without configured review thresholds get them chosen on the validation split\n"
+    "  --valid FILE        validation rows instead of a held-out tenth of --data (early stopping, metrics,\n"
+    "                      review and out-of-scope thresholds); repeatable; not with --init or --folds\n"
     "  --quiet             no progress on stderr\n"
     "  Progress and warnings go to stderr (one line per epoch); the reports to stdout.",
     run_train);

@@ -35,6 +35,10 @@ namespace cli {
 /// full: `{"confidence", "label", "review", "scores": {label: p}}` (the historical
 /// contract, keys and heads in name order); compact: `{"label", "confidence",
 /// "review"}`; labels: the label string. compact and labels list heads in model order.
+/// A head with an out-of-scope label (head_spec::out_of_scope) also gets
+/// `"out_of_scope": true|false` in full and compact output (after "label" in
+/// full, last in compact), and a `<head>.out_of_scope` column in compact tsv/csv;
+/// other heads' output is unchanged.
 enum class output_mode { full, compact, labels };
 /// jsonl: one JSON object per line; tsv / csv: a header line, then `id` and one
 /// column per head (compact adds `<head>.confidence` and `<head>.review`).
@@ -257,6 +261,7 @@ public:
             head_info info;
             info.name = std::string(std::string_view(spec.name));
             info.key = json_key(info.name);
+            info.out_of_scope = spec.out_of_scope.has_value();
             for (const auto& l : spec.labels) {
                 info.labels.emplace_back(std::string_view(l));
                 info.label_json.push_back(json_string(info.labels.back()));
@@ -291,6 +296,10 @@ public:
                 field(out, h.name + ".confidence");
                 out += sep;
                 field(out, h.name + ".review");
+                if (h.out_of_scope) {
+                    out += sep;
+                    field(out, h.name + ".out_of_scope");
+                }
             }
         }
         out += '\n';
@@ -317,6 +326,7 @@ public:
                 if (e) append_explanation(out, info.name, *e);
                 out += ",\"label\":";
                 out += info.label_json[h.label_index];
+                if (info.out_of_scope) out += h.out_of_scope ? ",\"out_of_scope\":true" : ",\"out_of_scope\":false";
                 out += h.review ? ",\"review\":true,\"scores\":{" : ",\"review\":false,\"scores\":{";
                 for (std::size_t k = 0; k < info.sorted.size(); ++k) {
                     if (k) out += ',';
@@ -340,7 +350,9 @@ public:
                 out += info.label_json[h.label_index];
                 out += ",\"confidence\":";
                 out_detail::append_score(out, h.confidence);
-                out += h.review ? ",\"review\":true}" : ",\"review\":false}";
+                out += h.review ? ",\"review\":true" : ",\"review\":false";
+                if (info.out_of_scope) out += h.out_of_scope ? ",\"out_of_scope\":true" : ",\"out_of_scope\":false";
+                out += '}';
             }
         }
         out += '}';
@@ -367,6 +379,7 @@ private:
         std::vector<std::string> label_json;   // `"label"`
         std::vector<std::string> label_key;    // `"label":`
         std::vector<std::size_t> sorted;       // label indices in name order
+        bool out_of_scope = false;             // the head has an out-of-scope label
     };
 
     static std::string json_string(std::string_view s) {
@@ -408,6 +421,9 @@ private:
             if (p) out_detail::append_score(out, p->heads[hi].confidence);
             out += sep;
             if (p) out += p->heads[hi].review ? "true" : "false";
+            if (!heads_[hi].out_of_scope) continue;
+            out += sep;
+            if (p) out += p->heads[hi].out_of_scope ? "true" : "false";
         }
         if (newline) out += '\n';
     }

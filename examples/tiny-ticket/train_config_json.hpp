@@ -147,7 +147,7 @@ inline void read_heads(const json& j, const std::string& p, tiny_ticket::train::
     for (std::size_t i = 0; i < j.size(); ++i) {
         const std::string hp = p + "/" + std::to_string(i);
         const json& h = j[i];
-        check_keys(h, hp, {"name", "kind", "labels", "loss_weight", "review"});
+        check_keys(h, hp, {"name", "kind", "labels", "loss_weight", "review", "out_of_scope"});
         tiny_ticket::train::head_config hc;
         if (!h.contains("name")) fail(hp, "expected a \"name\", got none");
         hc.name = get_string(h["name"], hp + "/name");
@@ -167,6 +167,21 @@ inline void read_heads(const json& j, const std::string& p, tiny_ticket::train::
             if (r.contains("min_confidence")) rt.min_confidence = get_number(r["min_confidence"], hp + "/review/min_confidence", 0, 1);
             if (r.contains("min_margin")) rt.min_margin = get_number(r["min_margin"], hp + "/review/min_margin", 0, 1);
             hc.review = rt;
+        }
+        if (h.contains("out_of_scope")) {
+            // false: no out-of-scope label even if one is named "out_of_scope" or "oos".
+            const json& o = h["out_of_scope"];
+            const std::string op = hp + "/out_of_scope";
+            if (o.is_boolean() && !o.get<bool>()) {
+                hc.out_of_scope_label = "";
+            } else {
+                if (!o.is_object()) fail(op, "expected an object {\"label\", \"min_confidence\"} or false, got " + type_name(o));
+                check_keys(o, op, {"label", "min_confidence"});
+                if (o.contains("label")) hc.out_of_scope_label = get_string(o["label"], op + "/label");
+                if (hc.out_of_scope_label && hc.out_of_scope_label->empty()) fail(op + "/label", "expected a label, got \"\"");
+                if (o.contains("min_confidence"))
+                    hc.out_of_scope_min_confidence = get_number(o["min_confidence"], op + "/min_confidence", 0, 1);
+            }
         }
         t.heads.push_back(std::move(hc));
     }
@@ -250,7 +265,7 @@ inline void read_network(const json& j, const std::string& p, tiny_ticket::train
 inline void read_training(const json& j, const std::string& p, tiny_ticket::train::train_config& t) {
     check_keys(j, p, {"learning_rate", "beta1", "beta2", "epsilon", "weight_decay", "schedule", "batch_size", "max_epochs",
                       "patience", "refit", "label_smoothing", "class_weights", "validation_fraction", "stratify_head", "seed",
-                      "threads", "self_tests", "review_target"});
+                      "threads", "self_tests", "review_target", "out_of_scope_tolerance"});
     auto& o = t.optimizer;
     if (j.contains("learning_rate")) o.learning_rate = get_number(j["learning_rate"], p + "/learning_rate", 1e-9, 10);
     if (j.contains("beta1")) o.beta1 = get_number(j["beta1"], p + "/beta1", 0, 0.999999);
@@ -283,6 +298,8 @@ inline void read_training(const json& j, const std::string& p, tiny_ticket::trai
     if (j.contains("threads")) t.threads = static_cast<unsigned>(get_uint(j["threads"], p + "/threads", 0, 256));
     if (j.contains("self_tests")) t.self_tests = get_uint(j["self_tests"], p + "/self_tests", 0, 1000);
     if (j.contains("review_target")) t.review_target = get_number(j["review_target"], p + "/review_target", 0.01, 1);
+    if (j.contains("out_of_scope_tolerance"))
+        t.out_of_scope_tolerance = get_number(j["out_of_scope_tolerance"], p + "/out_of_scope_tolerance", 0, 1);
 }
 
 }  // namespace config_detail

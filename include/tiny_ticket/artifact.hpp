@@ -254,6 +254,16 @@ basic_model<T> native_model(const json& root, const load_options& lim) {
             if (const json* v = optional_field(*r, "min_margin", rp)) hs.review.min_margin = get_number(*v, rp + "/min_margin");
         }
         if (const json* d = optional_field(heads[h], "descriptions", p)) hs.descriptions = read_descriptions(*d, p + "/descriptions", hs.labels);
+        if (const json* o = optional_field(heads[h], "out_of_scope", p)) {
+            const std::string op = p + "/out_of_scope";
+            require_object(*o, op);
+            out_of_scope_spec os;
+            os.label = get_string(field(*o, "label", op), op + "/label");
+            if (const json* v = optional_field(*o, "min_confidence", op)) os.min_confidence = get_number(*v, op + "/min_confidence");
+            hs.out_of_scope = std::move(os);
+            // Checked here as well as by validate_model, so the message names the file.
+            detail::check_out_of_scope(hs, p);
+        }
         m.heads.push_back(std::move(hs));
     }
 
@@ -392,6 +402,8 @@ json model_to_json(const basic_model<T>& m, const save_options& opt) {
         for (std::size_t l = 0; l < h.labels.size(); ++l)
             if (!h.description(l).empty()) desc[h.labels[l]] = std::string(h.description(l));
         if (!desc.empty()) hj["descriptions"] = desc;
+        if (h.out_of_scope)
+            hj["out_of_scope"] = {{"label", h.out_of_scope->label}, {"min_confidence", h.out_of_scope->min_confidence}};
         heads.push_back(hj);
     }
     root["heads"] = heads;

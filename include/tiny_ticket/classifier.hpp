@@ -37,9 +37,15 @@ struct head_prediction {
     std::string_view name;          ///< head name
     std::size_t label_index = 0;    ///< index of the chosen label
     std::string_view label;         ///< chosen label
-    T confidence = 0;               ///< probability of the chosen label
-    T margin = 0;                   ///< chosen minus runner-up probability
+    /// Probability of the top-scoring label: the chosen one, unless the head's
+    /// out-of-scope threshold replaced it (then it is what the threshold saw).
+    T confidence = 0;
+    T margin = 0;                   ///< top minus runner-up probability
     bool review = false;            ///< below this head's review thresholds
+    /// The head answered its out-of-scope label (head_spec::out_of_scope):
+    /// it scored highest, or the top probability was below the head's
+    /// out-of-scope threshold. Always false for heads without one.
+    bool out_of_scope = false;
     std::vector<T> scores;          ///< probability of every label, in label order
     const std::vector<std::string>* labels = nullptr;  ///< the head's labels
     /// Keeps the model the views above point into alive (empty in a workspace's result).
@@ -249,7 +255,15 @@ private:
               norm(model.normalizer),
               feat(model.features),
               net(model),
-              folded(net.fold_word_rows(feat.word_ngrams())) {}
+              folded(net.fold_word_rows(feat.word_ngrams())) {
+            for (const auto& hs : model.heads) {
+                std::size_t i = no_label;
+                if (hs.out_of_scope)
+                    i = static_cast<std::size_t>(std::find(hs.labels.begin(), hs.labels.end(), hs.out_of_scope->label) -
+                                                 hs.labels.begin());
+                out_of_scope.push_back(i);
+            }
+        }
         model_type model;
         normalizer norm;
         basic_featurizer<T> feat;
@@ -257,7 +271,10 @@ private:
         // predict() multiplies folded features: a known word's character
         // n-grams cost one row instead of one per n-gram (float and int8).
         bool folded;
+        // Per head, the index of its out-of-scope label, or no_label.
+        std::vector<std::size_t> out_of_scope;
     };
+    static constexpr std::size_t no_label = static_cast<std::size_t>(-1);
 
     void prepare(workspace& ws, std::size_t text_bytes) const {
         ws.normalized.reserve(text_bytes * 2);
@@ -315,6 +332,14 @@ private:
             hp.margin = hp.confidence - second;
             hp.review = static_cast<double>(hp.confidence) < hs.review.min_confidence ||
                         static_cast<double>(hp.margin) < hs.review.min_margin;
+            const std::size_t oos = st.out_of_scope[h];
+            hp.out_of_scope = oos != no_label &&
+                              (hp.label_index == oos ||
+                               static_cast<double>(hp.confidence) < hs.out_of_scope->min_confidence);
+            if (hp.out_of_scope) {
+                hp.label_index = oos;
+                hp.label = hs.labels[oos];
+            }
         }
     }
 

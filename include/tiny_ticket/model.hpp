@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -111,6 +112,16 @@ struct review_thresholds {
     double min_margin = 0.0;      ///< in [0, 1]; 0 never asks for review on margin
 };
 
+/// A head's "none of these" answer: the label it gives a text that fits none
+/// of its other labels (spam, an auto-reply, a message for another company).
+/// The head answers `label` when it is the top-scoring label (the model was
+/// trained on out-of-scope rows) or when the top probability is below
+/// `min_confidence` (0: only the former).
+struct out_of_scope_spec {
+    std::string label;            ///< one of the head's labels
+    double min_confidence = 0.0;  ///< in [0, 1]
+};
+
 /// One task: a dense layer on the trunk output and an activation.
 /// Softmax heads have one logit per label; sigmoid heads have one logit and
 /// two labels, `labels[1]` meaning "yes" (chosen when p >= 0.5).
@@ -121,6 +132,9 @@ struct head_spec {
     std::vector<std::string> labels;      ///< unique; the i-th output scores labels[i]
     dense_spec<T> layer;                  ///< trunk output -> logits
     review_thresholds review;             ///< when a prediction asks for a human
+    /// The head's out-of-scope answer; absent: every text gets one of `labels`
+    /// by score alone.
+    std::optional<out_of_scope_spec> out_of_scope;
     /// What each label means, for people reading predictions: either empty
     /// (the artifact has none) or one entry per label, in `labels` order, with
     /// "" for a label left undescribed. Never used to predict.

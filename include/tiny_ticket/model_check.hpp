@@ -6,6 +6,7 @@
 // (features, nn, quant) take a validated model and do not know artifact
 // paths.
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -82,6 +83,20 @@ void check_dense(const dense_spec<T>& d, const std::string& where, quant_mode mo
         throw artifact_error(errc::shape, where + "/bias",
                              "expected " + std::to_string(d.out) + " values, got " + std::to_string(d.bias.size()));
     check_finite(d.bias, where + "/bias");
+}
+
+/// A head's out-of-scope label is one of its labels, its threshold in [0, 1].
+/// `where`: the head's JSON path.
+template <class T>
+void check_out_of_scope(const head_spec<T>& hs, const std::string& where) {
+    const auto& o = hs.out_of_scope;
+    if (!o) return;
+    if (std::find(hs.labels.begin(), hs.labels.end(), o->label) == hs.labels.end())
+        throw artifact_error(errc::value, where + "/out_of_scope/label",
+                             "expected one of the head's labels, got \"" + o->label + "\"");
+    if (!(o->min_confidence >= 0 && o->min_confidence <= 1))
+        throw artifact_error(errc::value, where + "/out_of_scope/min_confidence",
+                             "expected a threshold in [0, 1], got " + std::to_string(o->min_confidence));
 }
 
 inline void check_unique(const std::vector<std::string>& v, const std::string& where) {
@@ -168,6 +183,7 @@ void validate_model(const basic_model<T>& m) {
         const auto& r = hs.review;
         if (!(r.min_confidence >= 0 && r.min_confidence <= 1 && r.min_margin >= 0 && r.min_margin <= 1))
             throw artifact_error(errc::value, where + "/review", "expected thresholds in [0, 1]");
+        detail::check_out_of_scope(hs, where);
     }
     detail::check_unique(names, "/heads/*/name");
     detail::check_vocab_unique(f.bow.vocab, "/features/bow/vocab");

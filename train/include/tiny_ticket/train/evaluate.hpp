@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -58,14 +59,68 @@ struct review_summary {
     }
 };
 
+/// How a head with an out-of-scope label (head_spec::out_of_scope) does on
+/// the rows labelled for it: rows whose gold label is the out-of-scope label
+/// against the rest (in scope).
+struct out_of_scope_summary {
+    std::string head;
+    std::string label;
+    std::size_t in_scope = 0;          ///< labelled in scope
+    std::size_t in_scope_correct = 0;  ///< of those, given their gold label
+    std::size_t out_of_scope = 0;      ///< labelled out of scope
+    std::size_t caught = 0;            ///< of those, answered out of scope
+    std::size_t answered = 0;          ///< labelled rows answered out of scope
+
+    /// In-scope accuracy: an out-of-scope answer to an in-scope row is wrong.
+    double in_scope_accuracy() const noexcept { return ratio(in_scope_correct, in_scope); }
+    /// Out-of-scope rows answered out of scope, over all out-of-scope rows.
+    double recall() const noexcept { return ratio(caught, out_of_scope); }
+    /// Out-of-scope answers that were right, over all out-of-scope answers.
+    double precision() const noexcept { return ratio(caught, answered); }
+
+private:
+    static double ratio(std::size_t a, std::size_t b) noexcept {
+        return b ? static_cast<double>(a) / static_cast<double>(b) : 0.0;
+    }
+};
+
+/// Out-of-scope precision, recall and in-scope accuracy of one head from gold
+/// and predicted label indices (-1: no label), `oos` being the index of its
+/// out-of-scope label.
+inline out_of_scope_summary summarize_out_of_scope(std::string head, std::string label, std::int32_t oos,
+                                                   const std::vector<std::int32_t>& gold,
+                                                   const std::vector<std::int32_t>& pred) {
+    out_of_scope_summary s;
+    s.head = std::move(head);
+    s.label = std::move(label);
+    for (std::size_t i = 0; i < gold.size() && i < pred.size(); ++i) {
+        if (gold[i] < 0) continue;
+        const bool said = pred[i] == oos;
+        s.answered += said ? 1 : 0;
+        if (gold[i] == oos) {
+            ++s.out_of_scope;
+            s.caught += said ? 1 : 0;
+        } else {
+            ++s.in_scope;
+            s.in_scope_correct += pred[i] == gold[i] ? 1 : 0;
+        }
+    }
+    return s;
+}
+
 /// Predictions of a classifier on labelled rows, scored per head.
 template <class T>
 struct evaluation_result {
     evaluation metrics;
     /// The review flags (thresholds stored in the model) over the same rows.
     review_summary review;
+    /// One per head with an out-of-scope label, in head order.
+    std::vector<out_of_scope_summary> out_of_scope;
     /// Per row, per model head: the predicted label index.
     std::vector<std::vector<std::int32_t>> predicted;
+    /// Per model head, per row: the gold label index (-1: none, or a label
+    /// the head does not have), what every figure here is scored against.
+    std::vector<std::vector<std::int32_t>> gold;
     /// Gold labels the model does not know, and heads it does not have.
     std::vector<data_warning> warnings;
 };
@@ -123,6 +178,13 @@ evaluation_result<T> evaluate(const basic_classifier<T>& clf, const std::vector<
     for (std::size_t h = 0; h < nh; ++h)
         r.metrics.heads.push_back(compute_head_metrics(clf.head(h).name, clf.head(h).labels, gold[h], pred[h]));
     summarize(r.metrics);
+    for (std::size_t h = 0; h < nh; ++h) {
+        const auto& hs = clf.head(h);
+        if (!hs.out_of_scope) continue;
+        const auto oos = static_cast<std::int32_t>(
+            std::find(hs.labels.begin(), hs.labels.end(), hs.out_of_scope->label) - hs.labels.begin());
+        r.out_of_scope.push_back(summarize_out_of_scope(hs.name, hs.out_of_scope->label, oos, gold[h], pred[h]));
+    }
 
     r.review.rows = rows.size();
     r.review.heads.resize(nh);
@@ -147,6 +209,7 @@ evaluation_result<T> evaluate(const basic_classifier<T>& clf, const std::vector<
             }
         }
     }
+    r.gold = std::move(gold);
     return r;
 }
 

@@ -98,6 +98,36 @@ inline head_metrics compute_head_metrics(std::string name, std::vector<std::stri
     return m;
 }
 
+/// Metrics of predictions that may lack a usable label (pred -1: no
+/// prediction for the row, or a label the head does not have): such a row
+/// counts as wrong, so systems that skip rows are scored on the same gold
+/// rows as the rest. Rows with gold -1 are not scored. Macro-F1 is over the
+/// head's labels that occur in the gold labels or the usable predictions.
+inline head_metrics compute_head_metrics_unanswered(std::string name, const std::vector<std::string>& labels,
+                                                    const std::vector<std::int32_t>& gold,
+                                                    std::vector<std::int32_t> pred) {
+    const auto none = static_cast<std::int32_t>(labels.size());
+    for (std::size_t i = 0; i < pred.size(); ++i)
+        if (pred[i] < 0 || pred[i] >= none) pred[i] = none;
+    std::vector<std::string> with_none = labels;
+    with_none.emplace_back();
+    head_metrics m = compute_head_metrics(std::move(name), std::move(with_none), gold, pred);
+    // The stand-in label is nobody's answer: drop it from the labels and the mean.
+    m.labels.pop_back();
+    m.classes.pop_back();
+    m.confusion.pop_back();
+    for (auto& row : m.confusion) row.pop_back();
+    double f1_sum = 0;
+    std::size_t f1_count = 0;
+    for (const auto& c : m.classes)
+        if (c.support || c.predicted) {
+            f1_sum += c.f1;
+            ++f1_count;
+        }
+    m.macro_f1 = f1_count ? f1_sum / static_cast<double>(f1_count) : 0.0;
+    return m;
+}
+
 /// Fills the means of `e` from its heads.
 inline void summarize(evaluation& e) {
     double f = 0, a = 0;

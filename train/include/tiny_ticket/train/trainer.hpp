@@ -65,6 +65,13 @@ struct head_config {
     double loss_weight = 1.0;
     /// Unset: learned on the validation split (train_config::review_target).
     std::optional<review_thresholds> review;
+    /// The label of rows that fit none of the others (head_spec::out_of_scope).
+    /// Unset: "out_of_scope" or "oos" when the head has such a label; "": none.
+    /// A label the training rows lack is added to the head, answered only by
+    /// the threshold.
+    std::optional<std::string> out_of_scope_label;
+    /// Unset: chosen on the validation split (train_config::out_of_scope_tolerance).
+    std::optional<double> out_of_scope_min_confidence;
 };
 
 /// Everything that decides a trained model. The defaults are the settings
@@ -156,6 +163,9 @@ struct train_config {
     /// rows (with a warning).
     double review_target = 0.95;
     double review_min_coverage = 0.5;
+    /// Heads with an out-of-scope label get the highest confidence threshold
+    /// that costs at most this much in-scope accuracy on the validation rows.
+    double out_of_scope_tolerance = 0.01;
 
     // --- starting from a trained model (train_model with an initial model)
     /// Train only the heads: the initial model's trunk stays as it is.
@@ -207,6 +217,8 @@ struct train_result {
     /// Per head whose review thresholds were learned: the choice and what it
     /// does on the validation split.
     std::vector<review_choice> review;
+    /// Per head with an out-of-scope label whose threshold was learned.
+    std::vector<out_of_scope_choice> out_of_scope;
 };
 
 /// Called after every epoch (from the calling thread).
@@ -458,6 +470,8 @@ inline void validate_config(const train_config& c) {
         bad("ensemble", "expected 1 to 64 members, got " + std::to_string(*c.ensemble));
     if (!(c.review_target > 0 && c.review_target <= 1))
         bad("review_target", "expected a value in (0, 1], got " + std::to_string(c.review_target));
+    if (!(c.out_of_scope_tolerance >= 0 && c.out_of_scope_tolerance <= 1))
+        bad("out_of_scope_tolerance", "expected a value in [0, 1], got " + std::to_string(c.out_of_scope_tolerance));
     if (!(c.review_min_coverage >= 0 && c.review_min_coverage <= 1))
         bad("review_min_coverage", "expected a value in [0, 1], got " + std::to_string(c.review_min_coverage));
     if (!(c.label_smoothing >= 0 && c.label_smoothing < 1)) bad("label_smoothing", "expected a value in [0, 1)");
@@ -627,6 +641,10 @@ public:
             const basic_classifier<T> vclf(res.model);
             res.validation = evaluate(vclf, vrows, std::min(threads, 4u)).metrics;
             learn_review(vclf, vrows, va, y_all, std::min(threads, 4u), res);
+            // Explicit validation rows that only carry an out-of-scope label
+            // the training rows lack were dropped from `va`; they are the
+            // threshold's evidence.
+            learn_out_of_scope(vclf, valid_rows ? *valid_rows : vrows, std::min(threads, 4u), res);
         } else {
             std::string names;
             for (const auto& h : heads_)
@@ -649,6 +667,7 @@ public:
             res.model = export_model(best, spec_, norm_cfg, heads_);
             res.train_examples += va.size();
         }
+        attach_out_of_scope(res.model);
         const basic_classifier<T> clf(res.model);
         add_self_tests(clf, res.model, vrows.empty() ? tr : va, all);
         res.model.metrics_json = metrics_json(res);
@@ -1042,6 +1061,20 @@ private:
         nlohmann::json m = {{"validation", r.validation_examples ? to_json(r.validation) : nlohmann::json()},
                             {"training", training}};
         m["training"]["review"] = std::move(review);
+        if (!r.out_of_scope.empty()) {
+            nlohmann::json oos = nlohmann::json::array();
+            for (const auto& c : r.out_of_scope)
+                oos.push_back({{"head", c.head},
+                               {"label", c.label},
+                               {"min_confidence", metric_number(c.min_confidence)},
+                               {"tolerance", metric_number(c.tolerance)},
+                               {"in_scope_rows", c.in_scope_rows},
+                               {"out_of_scope_rows", c.out_of_scope_rows},
+                               {"in_scope_accuracy", metric_number(c.in_scope_accuracy)},
+                               {"recall", metric_number(c.recall)},
+                               {"precision", metric_number(c.precision)}});
+            m["training"]["out_of_scope"] = std::move(oos);
+        }
         // Head names and labels from a CSV need not be UTF-8.
         return m.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
@@ -1195,6 +1228,98 @@ private:
         }
     }
 
+    /// Head h's out-of-scope label and configured threshold: the
+    /// configuration's, else a label named "out_of_scope" or "oos", else
+    /// the initial model's head's. Empty label: none.
+    std::pair<std::string, std::optional<double>> out_of_scope_of(std::size_t h) const {
+        const schema_head& sh = heads_[h];
+        for (const auto& hc : cfg_.heads)
+            if (hc.name == sh.name && hc.out_of_scope_label) return {*hc.out_of_scope_label, hc.out_of_scope_min_confidence};
+        std::optional<double> fixed;
+        for (const auto& hc : cfg_.heads)
+            if (hc.name == sh.name) fixed = hc.out_of_scope_min_confidence;
+        for (const char* l : {"out_of_scope", "oos"})
+            if (std::find(sh.labels.begin(), sh.labels.end(), l) != sh.labels.end()) return {l, fixed};
+        if (init_ && sh.init >= 0) {
+            const auto& io = init_->heads[static_cast<std::size_t>(sh.init)].out_of_scope;
+            if (io && std::find(sh.labels.begin(), sh.labels.end(), io->label) != sh.labels.end())
+                return {io->label, fixed ? fixed : std::optional<double>(io->min_confidence)};
+        }
+        return {"", std::nullopt};
+    }
+
+    /// Chooses the out-of-scope threshold of every head with an out-of-scope
+    /// label and no configured threshold, on `vrows` as `clf` (no threshold)
+    /// predicts them.
+    void learn_out_of_scope(const basic_classifier<T>& clf, const std::vector<labelled_text>& vrows, unsigned threads,
+                            train_result<T>& res) {
+        oos_min_confidence_.assign(heads_.size(), 0.0);
+        std::vector<std::size_t> todo;
+        for (std::size_t h = 0; h < heads_.size(); ++h) {
+            const auto [label, fixed] = out_of_scope_of(h);
+            if (label.empty()) continue;
+            if (fixed) oos_min_confidence_[h] = *fixed;
+            else todo.push_back(h);
+            // The label is expected in validation rows even when no training row has it.
+            const std::string noise = "expected a label of head \"" + heads_[h].name + "\", got \"" + label + "\" (";
+            res.warnings.erase(std::remove_if(res.warnings.begin(), res.warnings.end(),
+                                              [&](const data_warning& w) { return w.message.rfind(noise, 0) == 0; }),
+                               res.warnings.end());
+        }
+        if (todo.empty()) return;
+        std::vector<std::string_view> texts;
+        for (const auto& r : vrows) texts.emplace_back(r.text);
+        const auto preds = clf.predict_batch(texts, threads);
+        for (std::size_t h : todo) {
+            const std::string label = out_of_scope_of(h).first;
+            const auto& labels = heads_[h].labels;
+            std::vector<out_of_scope_row> rows;
+            for (std::size_t k = 0; k < vrows.size(); ++k) {
+                const std::string* gold = vrows[k].label(heads_[h].name);
+                if (!gold) continue;
+                const bool oos = *gold == label;
+                if (!oos && std::find(labels.begin(), labels.end(), *gold) == labels.end()) continue;
+                const auto& hp = preds[k].heads[h];
+                rows.push_back({static_cast<double>(hp.confidence), oos, hp.label == label, hp.label == *gold});
+            }
+            out_of_scope_choice c = choose_out_of_scope_threshold(rows, cfg_.out_of_scope_tolerance);
+            c.head = heads_[h].name;
+            c.label = label;
+            if (c.out_of_scope_rows == 0)
+                res.warnings.push_back({"", "no validation row of head \"" + c.head + "\" is labelled \"" + label +
+                                                "\": its out-of-scope threshold is not learned (0)"});
+            oos_min_confidence_[h] = c.min_confidence;
+            res.out_of_scope.push_back(std::move(c));
+        }
+    }
+
+    /// Gives the exported model's heads their out-of-scope label and
+    /// threshold. A label no training row had becomes one more output the
+    /// network never chooses (zero weights, a bias far below any logit): only
+    /// the threshold answers it, and every other score stays as it was.
+    void attach_out_of_scope(basic_model<T>& m) const {
+        for (std::size_t h = 0; h < heads_.size() && h < m.heads.size(); ++h) {
+            const auto [label, fixed] = out_of_scope_of(h);
+            if (label.empty()) continue;
+            head_spec<T>& hs = m.heads[h];
+            if (std::find(hs.labels.begin(), hs.labels.end(), label) == hs.labels.end()) {
+                if (hs.kind != head_kind::softmax)
+                    throw error(errc::argument, "heads/" + hs.name + "/out_of_scope_label",
+                                "expected a label of sigmoid head \"" + hs.name + "\", got \"" + label + "\"");
+                hs.labels.push_back(label);
+                const std::size_t in = hs.layer.in;
+                std::vector<T> w(hs.layer.weights.begin(), hs.layer.weights.end());
+                w.resize(w.size() + in, T(0));
+                hs.layer.weights = basic_tensor<T>::floating(hs.layer.out + 1, in, std::move(w));
+                hs.layer.bias.push_back(T(-1e4));
+                ++hs.layer.out;
+                if (!hs.descriptions.empty()) hs.descriptions.emplace_back();
+            }
+            const double t = h < oos_min_confidence_.size() ? oos_min_confidence_[h] : fixed.value_or(0.0);
+            hs.out_of_scope = out_of_scope_spec{label, t};
+        }
+    }
+
     const train_config& cfg_;
     const progress_fn& progress_;
     const basic_model<T>* init_ = nullptr;
@@ -1202,6 +1327,8 @@ private:
     capacity cap_;
     std::vector<schema_head> heads_;
     feature_spec<T> spec_;
+    // Per head, the out-of-scope threshold learned or configured (learn_out_of_scope).
+    std::vector<double> oos_min_confidence_;
 };
 
 }  // namespace detail
