@@ -27,11 +27,11 @@ int run_convert(const std::vector<std::string>& argv) {
     return 0;
 }
 
-const cli::registrar reg("convert", "rewrite an artifact (native or tickets-inf export) in the native format",
-                         "tiny-ticket convert IN.json OUT.json [--arrays] [--indent N]\n"
-                         "  Reads any supported artifact and writes it as a native tiny_ticket artifact.\n"
-                         "  --arrays     weights as plain JSON number arrays (default: base64 blobs)\n"
-                         "  --indent N   pretty-print with N spaces (default: compact)",
-                         run_convert);
+const cli::registrar convert_registrar("convert", "rewrite an artifact (native or tickets-inf export) in the native format",
+                                       "tiny-ticket convert IN.json OUT.json [--arrays] [--indent N]\n"
+                                       "  Reads any supported artifact and writes it as a native tiny_ticket artifact.\n"
+                                       "  --arrays     weights as plain JSON number arrays (default: base64 blobs)\n"
+                                       "  --indent N   pretty-print with N spaces (default: compact)",
+                                       run_convert);
 
 }  // namespace

@@ -116,16 +116,16 @@ int run_describe(const std::vector<std::string>& argv) {
     return 0;
 }
 
-const cli::registrar reg("describe", "show an artifact's heads, labels and their descriptions; set descriptions",
-                         "tiny-ticket describe --model PATH [--json]\n"
-                         "tiny-ticket describe --model PATH --set FILE.json --out PATH [--indent N]\n"
-                         "  Prints the producer, file size, memory after load, and every head with its\n"
-                         "  review thresholds and labels, each with its description when the artifact has one.\n"
-                         "  --json          the same as one JSON object\n"
-                         "  --set FILE      {\"<head>\": {\"<label>\": \"<description>\", ...}, ...}: each head named\n"
-                         "                  gets exactly these descriptions; weights and everything else are kept\n"
-                         "  --out PATH      where the artifact with the new descriptions is written (atomically)\n"
-                         "  --indent N      pretty-print with N spaces (default: compact)",
-                         run_describe);
+const cli::registrar describe_registrar("describe", "show an artifact's heads, labels and their descriptions; set descriptions",
+                                        "tiny-ticket describe --model PATH [--json]\n"
+                                        "tiny-ticket describe --model PATH --set FILE.json --out PATH [--indent N]\n"
+                                        "  Prints the producer, file size, memory after load, and every head with its\n"
+                                        "  review thresholds and labels, each with its description when the artifact has one.\n"
+                                        "  --json          the same as one JSON object\n"
+                                        "  --set FILE      {\"<head>\": {\"<label>\": \"<description>\", ...}, ...}: each head named\n"
+                                        "                  gets exactly these descriptions; weights and everything else are kept\n"
+                                        "  --out PATH      where the artifact with the new descriptions is written (atomically)\n"
+                                        "  --indent N      pretty-print with N spaces (default: compact)",
+                                        run_describe);
 
 }  // namespace

@@ -482,7 +482,7 @@ int run_eval(const std::vector<std::string>& argv) {
     return std::cout ? 0 : 1;
 }
 
-const cli::registrar reg(
+const cli::registrar eval_registrar(
     "eval", "score a model on labelled JSONL/CSV data (metrics table, JSON report)",
     "tiny-ticket eval --model PATH --data FILE [--data FILE ...] [--json REPORT] [--config FILE] [--threads N]\n"
     "                 [--text COLUMN ...] [--head COLUMN[=NAME] ...] [--compare OTHER]\n"

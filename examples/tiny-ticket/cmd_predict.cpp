@@ -105,7 +105,7 @@ int run_predict(const std::vector<std::string>& argv) {
     return failures ? 1 : 0;
 }
 
-const cli::registrar reg(
+const cli::registrar predict_registrar(
     "predict", "classify --text, the rows of --data FILE, or stdin lines (JSONL {\"id\",\"text\"} or plain text)",
     "tiny-ticket predict --model PATH [--text TEXT | --data FILE [--text-column COLUMN ...] [--id COLUMN]]\n"
     "                    [--output full|compact|labels] [--format jsonl|tsv|csv] [--threads N] [--chunk LINES]\n"

@@ -33,13 +33,13 @@ int run_quantize(const std::vector<std::string>& argv) {
     return 0;
 }
 
-const cli::registrar reg("quantize", "convert an artifact to int8 (weight-only or fully integer)",
-                         "tiny-ticket quantize IN.json OUT.json [--mode weight-only|full] [--indent N]\n"
-                         "  Quantizes every dense layer and the embedding table to symmetric int8 with one\n"
-                         "  scale per output row and writes the result atomically.\n"
-                         "  --mode full          int8 activations, int32 accumulation (default)\n"
-                         "  --mode weight-only   int8 weights, float activations\n"
-                         "  --indent N           pretty-print with N spaces (default: compact)",
-                         run_quantize);
+const cli::registrar quantize_registrar("quantize", "convert an artifact to int8 (weight-only or fully integer)",
+                                        "tiny-ticket quantize IN.json OUT.json [--mode weight-only|full] [--indent N]\n"
+                                        "  Quantizes every dense layer and the embedding table to symmetric int8 with one\n"
+                                        "  scale per output row and writes the result atomically.\n"
+                                        "  --mode full          int8 activations, int32 accumulation (default)\n"
+                                        "  --mode weight-only   int8 weights, float activations\n"
+                                        "  --indent N           pretty-print with N spaces (default: compact)",
+                                        run_quantize);
 
 }  // namespace

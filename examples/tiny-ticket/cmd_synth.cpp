@@ -47,13 +47,13 @@ int run_synth(const std::vector<std::string>& argv) {
     return 0;
 }
 
-const cli::registrar reg("synth", "generate a labelled synthetic ticket corpus (JSONL)",
-                         "tiny-ticket synth [--count N] [--seed N] [--hinglish SHARE] [--noise P] [--out FILE]\n"
-                         "                  [--templates DIR]\n"
-                         "  Deterministic for a given seed and templates. Defaults: 12000 tickets, seed 42, Hinglish\n"
-                         "  share 0.2, noise 0.3; stdout without --out. Templates: the JSON files of DIR, else of\n"
-                         "  share/tiny_ticket/synth beside an installed tiny-ticket, else of tools/synth/templates\n"
-                         "  in the source tree this binary was built from.",
-                         run_synth);
+const cli::registrar synth_registrar("synth", "generate a labelled synthetic ticket corpus (JSONL)",
+                                     "tiny-ticket synth [--count N] [--seed N] [--hinglish SHARE] [--noise P] [--out FILE]\n"
+                                     "                  [--templates DIR]\n"
+                                     "  Deterministic for a given seed and templates. Defaults: 12000 tickets, seed 42, Hinglish\n"
+                                     "  share 0.2, noise 0.3; stdout without --out. Templates: the JSON files of DIR, else of\n"
+                                     "  share/tiny_ticket/synth beside an installed tiny-ticket, else of tools/synth/templates\n"
+                                     "  in the source tree this binary was built from.",
+                                     run_synth);
 
 }  // namespace

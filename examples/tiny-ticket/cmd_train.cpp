@@ -257,7 +257,7 @@ int run_train(const std::vector<std::string>& argv) {
     return std::cout ? 0 : 1;
 }
 
-const cli::registrar reg(
+const cli::registrar train_registrar(
     "train", "train a model from JSONL/CSV data (see docs/training.md)",
     "tiny-ticket train --data FILE [--data FILE ...] [--repeat FILE=N ...] [--exclude-near FILE ...] --out PATH\n"
     "                  [--text COLUMN ...] [--head COLUMN[=NAME] ...] [--folds K] [--stratify HEAD]\n"
