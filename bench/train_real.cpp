@@ -19,6 +19,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -30,6 +31,7 @@
 #include <tiny_ticket/train/data.hpp>
 #include <tiny_ticket/train/evaluate.hpp>
 #include <tiny_ticket/train/trainer.hpp>
+#include <tiny_ticket/train/word_vectors.hpp>
 
 #include "../examples/tiny-ticket/train_config_json.hpp"
 
@@ -148,6 +150,12 @@ int run(const std::string& name, const splits& data, const cli::train_settings& 
                 "  predict %.2f us/ticket (%.0f active features)  train/valid rows %zu/%zu\n",
                 name.c_str(), tune ? "VALID" : "TEST", h.accuracy, h.macro_f1, h.examples, train_s, train_cpu, res.epochs.size(),
                 res.best_epoch, static_cast<double>(artifact.size()) / 1e6, us, nnz, res.train_examples, res.validation_examples);
+    if (!res.vectors.empty()) {
+        std::printf("%-10s embeddings %s (%zu words x %zu)", name.c_str(), res.vectors.c_str(),
+                    res.model.features.embedding.vocab.size(), res.model.features.embedding.dim);
+        for (const auto& t : res.vectors_trials) std::printf("  valid-F1 %s %.4f", t.variant.c_str(), t.valid_mean_macro_f1);
+        std::printf("\n");
+    }
     std::fflush(stdout);
     // Saved after the report, so a bad --save path never costs the figures.
     if (!save_dir.empty()) tt::save_model(res.model, save_dir + "/" + name + ".json");
@@ -184,6 +192,10 @@ int main(int argc, char** argv) {
     }
     try {
         if (!config.empty()) cli::apply_train_config(config, settings);
+        // features.embedding.pretrained: a word-vector file, always used (the
+        // validation split chooses frozen or fine-tuned unless "freeze" says).
+        if (settings.vectors && *settings.vectors != "none")
+            settings.train.vectors = std::make_shared<const tr::word_vectors>(tr::load_word_vectors(*settings.vectors));
         if (seed >= 0) settings.train.seed = static_cast<std::uint64_t>(seed);
         if (threads >= 0) settings.train.threads = static_cast<unsigned>(threads);
         if (!save_dir.empty()) std::filesystem::create_directories(save_dir);

@@ -16,6 +16,7 @@
 #include <tiny_ticket/train/data.hpp>
 #include <tiny_ticket/train/metrics.hpp>
 #include <tiny_ticket/train/trainer.hpp>
+#include <tiny_ticket/train/word_vectors.hpp>
 
 #include "cli.hpp"
 #include "train_config_json.hpp"
@@ -111,10 +112,74 @@ tiny_ticket::data_mapping mapping_of(const tr::dataset& data, const tr::read_opt
     return dm;
 }
 
+// Where the word vectors are looked for when neither --embeddings nor the
+// configuration names them: beside an installed executable, in the source
+// tree the binary was built from, under the configured install prefix.
+std::vector<std::filesystem::path> default_vector_files() {
+    namespace fs = std::filesystem;
+    std::vector<fs::path> files;
+#if defined(__linux__)
+    if (!std::string_view(TINY_TICKET_VECTORS_BIN_TO_DIR).empty()) {
+        std::error_code ec;
+        const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+        if (!ec) files.push_back((exe.parent_path() / TINY_TICKET_VECTORS_BIN_TO_DIR / TINY_TICKET_VECTORS_FILE).lexically_normal());
+    }
+#endif
+    files.push_back(fs::path(TINY_TICKET_VECTORS_SOURCE_DIR) / TINY_TICKET_VECTORS_FILE);
+    files.push_back(fs::path(TINY_TICKET_VECTORS_INSTALL_DIR) / TINY_TICKET_VECTORS_FILE);
+    return files;
+}
+
+// --embeddings (or the configuration's embedding.pretrained) wins; else the
+// default file, if found, is offered to the trainer to use where the
+// validation split says it helps. Not with --init: the features are the
+// initial model's.
+void choose_vectors(const std::optional<std::string>& given, bool from_init, bool quiet, tr::train_config& t) {
+    if (given && *given == "none") return;
+    if (given) {
+        t.vectors = std::make_shared<const tr::word_vectors>(tr::load_word_vectors(*given));
+        t.vectors_optional = false;
+        if (!quiet) std::cerr << "embeddings: " << *given << " (" << t.vectors->name << ", " << t.vectors->words.size()
+                              << " words x " << t.vectors->dim << ")\n";
+        return;
+    }
+    if (from_init) return;
+    std::string tried;
+    for (const auto& f : default_vector_files()) {
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(f, ec)) {
+            tried += (tried.empty() ? "" : ", ") + f.string();
+            continue;
+        }
+        t.vectors = std::make_shared<const tr::word_vectors>(tr::load_word_vectors(f));
+        t.vectors_optional = true;
+        if (!quiet) std::cerr << "embeddings: " << f.string() << " (" << t.vectors->name << "), used if the validation split says it helps\n";
+        return;
+    }
+    if (!quiet) std::cerr << "embeddings: no word vectors found (looked for " << tried << "); training without them\n";
+}
+
+// One line: how the word vectors were used, and the validation scores that chose it.
+std::string describe_vectors(const tr::train_result<float>& r) {
+    std::string line = "embeddings: " + (r.vectors.empty() ? std::string("none") : r.vectors == "none" ? "not used" : r.vectors);
+    if (!r.model.features.embedding.source.empty())
+        line += " (" + r.model.features.embedding.source + ", " + std::to_string(r.model.features.embedding.vocab.size()) +
+                " words x " + std::to_string(r.model.features.embedding.dim) + ")";
+    if (!r.vectors_trials.empty()) {
+        line += "; validation mean macro-F1";
+        char buf[96];
+        for (const auto& t : r.vectors_trials) {
+            std::snprintf(buf, sizeof buf, " %s %.4f", t.variant.c_str(), t.valid_mean_macro_f1);
+            line += buf;
+        }
+    }
+    return line;
+}
+
 int run_train(const std::vector<std::string>& argv) {
     const cli::args a(argv,
                       {"data", "repeat", "exclude-near", "out", "config", "seed", "threads", "corrections", "text", "head",
-                       "folds", "stratify", "init", "review-target", "valid"},
+                       "folds", "stratify", "init", "review-target", "valid", "embeddings"},
                       {"quiet", "freeze-trunk"});
     if (!a.positional().empty()) throw cli::usage_error("unexpected argument '" + a.positional()[0] + "'");
     const auto files = a.all("data");
@@ -127,6 +192,10 @@ int run_train(const std::vector<std::string>& argv) {
 
     cli::train_settings s;
     if (auto c = a.value("config")) cli::load_train_config(*c, s);
+    if (auto e = a.value("embeddings")) {
+        if (e->empty()) throw cli::usage_error("option --embeddings needs a word-vector file or \"none\"");
+        s.vectors = *e;
+    }
     if (a.value("seed")) s.train.seed = static_cast<std::uint64_t>(a.integer("seed", 0, 0, INT64_MAX));
     if (a.value("threads")) s.train.threads = static_cast<unsigned>(a.integer("threads", 1, 0, 256));
     for (const auto& c : a.all("corrections")) s.corrections.push_back(c);
@@ -150,6 +219,7 @@ int run_train(const std::vector<std::string>& argv) {
     // Before reading the data: a wrong model path should not wait for it.
     std::optional<tiny_ticket::model> init;
     if (init_path) init = tiny_ticket::load_model<float>(*init_path);
+    choose_vectors(s.vectors, init.has_value(), a.flag("quiet"), s.train);
 
     tr::dataset data;
     for (const auto& f : files) tr::read_data_file(f, s.read, data);
@@ -226,6 +296,7 @@ int run_train(const std::vector<std::string>& argv) {
     res.model.data = mapping_of(data, s.read, res.model);
     if (!quiet) {
         std::cerr << describe_capacity(res.chosen, init.has_value()) << "\n";
+        if (s.train.vectors) std::cerr << describe_vectors(res) << "\n";
         for (const auto& c : res.review) {
             char buf[240];
             std::snprintf(buf, sizeof buf,
@@ -262,7 +333,8 @@ const cli::registrar train_registrar(
     "tiny-ticket train --data FILE [--data FILE ...] [--repeat FILE=N ...] [--exclude-near FILE ...] --out PATH\n"
     "                  [--text COLUMN ...] [--head COLUMN[=NAME] ...] [--folds K] [--stratify HEAD]\n"
     "                  [--config FILE] [--seed N] [--threads N] [--corrections FILE] [--init MODEL [--freeze-trunk]]\n"
-    "                  [--review-target P] [--valid FILE ...] [--quiet]\n"
+    "                  [--review-target P] [--valid FILE ...]\n"
+    "                  [--embeddings FILE|none] [--quiet]\n"
     "  --data FILE         JSONL ({\"text\": ..., \"<head>\": \"<label>\"}) or CSV with a header; repeatable.\n"
     "                      Heads and labels are discovered from the data unless --head or the config\n"
     "                      fixes them; a row may carry any subset of the heads (missing labels are masked).\n"
@@ -295,6 +367,12 @@ const cli::registrar train_registrar(
     "                      without configured review thresholds get them chosen on the validation split\n"
     "  --valid FILE        validation rows instead of a held-out tenth of --data (early stopping, metrics,\n"
     "                      review and out-of-scope thresholds); repeatable; not with --init or --folds\n"
+    "  --embeddings FILE   start the mean-embedding block from these word vectors (docs/training.md,\n"
+    "                      \"Pretrained word vectors\"); frozen or fine-tuned as the validation split\n"
+    "                      chooses unless the config's embedding.freeze says. Default: the shipped\n"
+    "                      vectors if found (share/tiny_ticket/vectors beside the installed binary, or\n"
+    "                      models/vectors in the source tree), used only where they score better on the\n"
+    "                      validation split; none: train without them\n"
     "  --quiet             no progress on stderr\n"
     "  Progress and warnings go to stderr (one line per epoch); the reports to stdout.",
     run_train);

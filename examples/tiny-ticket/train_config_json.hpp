@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -28,6 +29,9 @@ struct train_settings {
     tiny_ticket::train::read_options read;
     std::vector<std::string> corrections;
     tiny_ticket::train::train_config train;
+    /// `features.embedding.pretrained`: a word-vector file, "none", or unset
+    /// (train looks for the default one); relative to the configuration file.
+    std::optional<std::string> vectors;
 };
 
 namespace config_detail {
@@ -240,7 +244,10 @@ inline void read_features(const json& j, const std::string& p, tiny_ticket::trai
     if (j.contains("embedding")) {
         const json& e = j["embedding"];
         const std::string ep = p + "/embedding";
-        check_keys(e, ep, {"dim", "min_count", "max_vocab", "max_tokens"});
+        check_keys(e, ep, {"dim", "min_count", "max_vocab", "max_tokens", "pretrained", "freeze", "int8"});
+        // "pretrained" is read by apply_train_config (it is a path, not a trainer setting).
+        if (e.contains("freeze")) t.vectors_freeze = get_bool(e["freeze"], ep + "/freeze");
+        if (e.contains("int8")) t.vectors_int8 = get_bool(e["int8"], ep + "/int8");
         if (e.contains("dim")) t.embedding_dim = get_uint(e["dim"], ep + "/dim", 0, 4096);
         if (e.contains("min_count")) t.embedding_min_count = get_uint(e["min_count"], ep + "/min_count", 1, 1u << 30);
         if (e.contains("max_vocab")) t.embedding_max_vocab = get_uint(e["max_vocab"], ep + "/max_vocab", 0, 1u << 24);
@@ -356,7 +363,15 @@ inline void apply_train_config(const std::string& text, train_settings& s) {
     if (j.contains("data")) read_data(j["data"], "/data", s);
     if (j.contains("heads")) read_heads(j["heads"], "/heads", s.train);
     if (j.contains("normalizer")) read_normalizer(j["normalizer"], "/normalizer", s.train.normalizer);
-    if (j.contains("features")) read_features(j["features"], "/features", s.train);
+    if (j.contains("features")) {
+        read_features(j["features"], "/features", s.train);
+        const json& f = j["features"];
+        if (f.contains("embedding") && f["embedding"].contains("pretrained")) {
+            const std::string v = get_string(f["embedding"]["pretrained"], "/features/embedding/pretrained");
+            if (v.empty()) fail("/features/embedding/pretrained", "expected a word-vector file or \"none\", got \"\"");
+            s.vectors = v;
+        }
+    }
     if (j.contains("network")) read_network(j["network"], "/network", s.train);
     if (j.contains("training")) read_training(j["training"], "/training", s.train);
 }
@@ -381,6 +396,8 @@ inline void load_train_config(const std::string& path, train_settings& s) {
     const std::filesystem::path dir = std::filesystem::path(path).parent_path();
     for (std::size_t i = before; i < s.corrections.size(); ++i)
         if (std::filesystem::path(s.corrections[i]).is_relative()) s.corrections[i] = (dir / s.corrections[i]).string();
+    if (s.vectors && *s.vectors != "none" && std::filesystem::path(*s.vectors).is_relative())
+        s.vectors = (dir / *s.vectors).string();
 }
 
 }  // namespace cli

@@ -217,7 +217,13 @@ basic_model<T> native_model(const json& root, const load_options& lim) {
                                                                   std::to_string(e.vocab.size()) + ", got " + std::to_string(u));
             e.unk = static_cast<std::int32_t>(u);
         }
+        if (const json* v = optional_field(*g, "source", p)) e.source = get_string(*v, p + "/source");
         const json& w = field(*g, "weights", p);
+        // An i8 table in a float artifact is saved as i8 again.
+        if (!quant && w.is_object()) {
+            const json* dt = w.contains("dtype") ? &w["dtype"] : nullptr;
+            e.int8_rows = dt && dt->is_string() && dt->get_ref<const std::string&>() == "i8";
+        }
         e.weights = quant ? get_int8_tensor<T>(w, p + "/weights", e.vocab.size(), e.dim, lim)
                           : basic_tensor<T>::floating(e.vocab.size(), e.dim,
                                                       get_tensor<T>(w, p + "/weights", e.vocab.size(), e.dim, lim));
@@ -374,10 +380,15 @@ json model_to_json(const basic_model<T>& m, const save_options& opt) {
         fj["char_ngrams"] = {{"min_n", f.char_ngrams.min_n}, {"max_n", f.char_ngrams.max_n},
                              {"buckets", f.char_ngrams.buckets}, {"mode", to_string(f.char_ngrams.mode)},
                              {"l2", f.char_ngrams.l2}};
-    if (f.embedding.dim > 0)
-        fj["embedding"] = {{"dim", f.embedding.dim}, {"max_tokens", f.embedding.max_tokens}, {"unk", f.embedding.unk},
-                           {"vocab", f.embedding.vocab},
-                           {"weights", write_weights(f.embedding.weights, f.embedding.vocab.size(), f.embedding.dim, opt)}};
+    if (f.embedding.dim > 0) {
+        const auto& e = f.embedding;
+        fj["embedding"] = {{"dim", e.dim}, {"max_tokens", e.max_tokens}, {"unk", e.unk}, {"vocab", e.vocab},
+                           {"weights", e.int8_rows && !e.weights.is_int8()
+                                           ? write_int8(quant::quantize_rows(e.weights.values, e.vocab.size(), e.dim), opt)
+                                           : write_weights(e.weights, e.vocab.size(), e.dim, opt)}};
+        // Written only when set, so tables learned from scratch save as before.
+        if (!e.source.empty()) fj["embedding"]["source"] = e.source;
+    }
     root["features"] = fj;
     json trunk = json::array();
     for (std::size_t l = 0; l < m.trunk.size(); ++l) {

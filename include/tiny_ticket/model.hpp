@@ -65,6 +65,14 @@ struct embedding_spec {
     std::size_t dim = 0;             ///< width of a row; 0 disables the group
     std::size_t max_tokens = 0;  ///< 0: all tokens
     basic_tensor<T> weights;      ///< vocab.size() x dim, row-major
+    /// Float model: save the table as int8 rows (a quarter of the bytes).
+    /// The values must already be int8 rows times their scales
+    /// (quant::round_rows), so a saved artifact predicts exactly like this
+    /// model; set when a float artifact stores the table as `i8`.
+    bool int8_rows = false;
+    /// Where pretrained rows came from (the word-vector file's name); empty
+    /// when the table was learned from scratch. Informational.
+    std::string source;
 };
 
 /// All feature groups. The network input is laid out as

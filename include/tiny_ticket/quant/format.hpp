@@ -58,6 +58,22 @@ basic_tensor<T> quantize_rows(const std::vector<T>& w, std::size_t rows, std::si
     return basic_tensor<T>::int8(rows, cols, std::move(q), std::move(scale));
 }
 
+/// Rounds a row-major float matrix in place to int8 rows times their
+/// scales, such that quantize_rows() of the result gives back exactly these
+/// values once expanded (value = float(q) * scale). One pass is not always
+/// enough: max|row| / 127 of a rounded row can differ from its scale by one
+/// ulp, and a second pass reaches the fixed point.
+template <class T>
+void round_rows(std::vector<T>& w, std::size_t rows, std::size_t cols) {
+    std::vector<std::int8_t> q(cols);
+    for (int pass = 0; pass < 2; ++pass)
+        for (std::size_t i = 0; i < rows; ++i) {
+            T* x = w.data() + i * cols;
+            const float s = quantize_row(x, cols, q.data());
+            for (std::size_t c = 0; c < cols; ++c) x[c] = static_cast<T>(static_cast<T>(q[c]) * static_cast<T>(s));
+        }
+}
+
 /// The float values of an int8 tensor, row-major. Allocates.
 template <class T = float, class U>
 std::vector<T> dequantize(const basic_tensor<U>& r) {

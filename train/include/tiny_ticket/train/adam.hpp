@@ -58,6 +58,9 @@ public:
     /// With `on`, steps update only the fused head layer: the trunk (first
     /// layer, embeddings, hidden layers) keeps its values bit for bit.
     void freeze_trunk(bool on) noexcept { frozen_ = on; }
+    /// With `on`, steps leave the embedding table as it is (pretrained rows
+    /// kept fixed); everything else trains.
+    void freeze_embedding(bool on) noexcept { frozen_embedding_ = on; }
 
     /// One update with gradients `g` at learning rate `lr`. Columns of heads
     /// with no labelled example in `g` are left untouched (their gradient is
@@ -77,7 +80,7 @@ public:
                 const std::size_t off = std::size_t(g.rows[r]) * h0;
                 update(p.w0.data() + off, mw0_.data() + off, vw0_.data() + off, g.g0.data() + r * h0, h0, k, true);
             }
-            const std::size_t ne = frozen_ ? 0 : g.erows.size();
+            const std::size_t ne = frozen_ || frozen_embedding_ ? 0 : g.erows.size();
             for (std::size_t r = ne * task / tasks; r < ne * (task + 1) / tasks; ++r) {
                 const std::size_t off = std::size_t(g.erows[r]) * dim;
                 update(p.emb.data() + off, memb_.data() + off, vemb_.data() + off, g.ge.data() + r * dim, dim, k, true);
@@ -146,6 +149,7 @@ private:
     adam_config cfg_;
     std::size_t t_ = 0;
     bool frozen_ = false;
+    bool frozen_embedding_ = false;
     std::vector<T> mw0_, vw0_, memb_, vemb_, mb0_, vb0_, mw0e_, vw0e_;
     std::vector<std::vector<T>> mw_, vw_, mb_, vb_;
 };

@@ -17,6 +17,9 @@ struct capacity_inputs {
     std::size_t outputs = 0;  ///< logits over all heads (labels; one per sigmoid head)
     std::size_t words = 0;    ///< distinct words that pass min_count
     std::size_t bigrams = 0;  ///< distinct bigrams that pass the bigram min_count (0: bigrams off)
+    /// First-layer weights the budget leaves to another part of the artifact
+    /// of about the same bytes (a pretrained embedding table); 0 without one.
+    std::size_t reserved = 0;
 };
 
 /// The sizes that decide how big a model is. Almost all of an artifact is
@@ -109,6 +112,8 @@ inline capacity choose_capacity(const std::optional<std::size_t>& max_vocab, con
     }
     const std::size_t width = std::max<std::size_t>(c.hidden.empty() ? 1 : c.hidden.front(), 1) * std::max<std::size_t>(c.ensemble, 1);
     c.budget = std::clamp(in.rows * pol.weights_per_row, pol.min_budget, pol.max_budget);
+    // Never below the minimum: a small data set still gets its sparse features.
+    if (in.reserved) c.budget = std::max(c.budget - std::min(c.budget, in.reserved), pol.min_budget);
     std::size_t inputs = std::max<std::size_t>(c.budget / width, 1);
     if (char_buckets) {
         c.char_buckets = *char_buckets;

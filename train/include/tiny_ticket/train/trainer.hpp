@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -36,6 +37,7 @@
 #include <tiny_ticket/train/mlp.hpp>
 #include <tiny_ticket/train/review.hpp>
 #include <tiny_ticket/train/rng.hpp>
+#include <tiny_ticket/train/word_vectors.hpp>
 #include <tiny_ticket/train/worker_pool.hpp>
 
 namespace tiny_ticket::train {
@@ -114,6 +116,25 @@ struct train_config {
     std::size_t embedding_max_vocab = 50000;
     /// Tokens averaged per text (0: all).
     std::size_t embedding_max_tokens = 0;
+    /// Pretrained word vectors the embedding block starts from; null: none
+    /// (the block is then learned from scratch when embedding_dim > 0). The
+    /// block's vocabulary is the training words the table has (at most
+    /// embedding_max_vocab, most frequent first; embedding_min_count does not
+    /// apply), its width embedding_dim (0: the table's; less keeps the first
+    /// columns), its rows the table's divided by the table's mean row norm;
+    /// other words are skipped (their character n-grams still count).
+    std::shared_ptr<const word_vectors> vectors;
+    /// Keep the pretrained rows as they are (true) or train them (false);
+    /// unset: both are trained and the validation split chooses.
+    std::optional<bool> vectors_freeze;
+    /// Also train without the vectors and keep whichever scores better on
+    /// the validation split (the CLI's default when it finds the vectors
+    /// itself). Without a validation split the vectors are used.
+    bool vectors_optional = false;
+    /// Save the pretrained table as int8 rows (a quarter of its float size);
+    /// the trained rows are rounded to them, so the artifact predicts
+    /// exactly what the trainer validated.
+    bool vectors_int8 = true;
 
     // --- network
     /// Widths of the dense+ReLU trunk layers (at least one).
@@ -219,6 +240,19 @@ struct train_result {
     std::vector<review_choice> review;
     /// Per head with an out-of-scope label whose threshold was learned.
     std::vector<out_of_scope_choice> out_of_scope;
+    /// How the pretrained word vectors were used: "" (none given, or not
+    /// used with an initial model), "none" (chosen against), "frozen" or
+    /// "fine-tuned".
+    std::string vectors;
+    /// The variants compared on the validation split when the use of the
+    /// vectors was chosen (empty when it was not): variant as in `vectors`,
+    /// its validation mean macro-F1 and accuracy.
+    struct vectors_trial {
+        std::string variant;
+        double valid_mean_macro_f1 = 0;
+        double valid_mean_accuracy = 0;
+    };
+    std::vector<vectors_trial> vectors_trials;
 };
 
 /// Called after every epoch (from the calling thread).
@@ -404,6 +438,13 @@ basic_model<T> export_model(const mlp_params<T>& p, const feature_spec<T>& spec,
     // A merged ensemble carries its members' embedding tables side by side.
     m.features.embedding.dim = p.shape.embedding_dim;
     m.features.embedding.weights = p.emb;
+    if (m.features.embedding.int8_rows && !p.emb.empty()) {
+        // What the artifact will hold, so the model validated and scored here
+        // is exactly the one a reload gives.
+        std::vector<T> rows = p.emb;
+        quant::round_rows(rows, m.features.embedding.vocab.size(), p.shape.embedding_dim);
+        m.features.embedding.weights = std::move(rows);
+    }
     const std::size_t h0 = p.width0(), sparse = m.features.sparse_width(), dim = m.features.embedding.dim,
                       width = m.features.width();
     dense_spec<T> first;
@@ -476,6 +517,9 @@ inline void validate_config(const train_config& c) {
         bad("review_min_coverage", "expected a value in [0, 1], got " + std::to_string(c.review_min_coverage));
     if (!(c.label_smoothing >= 0 && c.label_smoothing < 1)) bad("label_smoothing", "expected a value in [0, 1)");
     if (!(c.validation_fraction >= 0 && c.validation_fraction < 1)) bad("validation_fraction", "expected a value in [0, 1)");
+    if (c.vectors && c.embedding_dim > c.vectors->dim)
+        bad("embedding/dim", "expected at most the word vectors' " + std::to_string(c.vectors->dim) + " columns, got " +
+                                 std::to_string(c.embedding_dim));
     if (c.char_buckets.value_or(1) > 0 && (c.char_min_n < 1 || c.char_max_n < c.char_min_n || c.char_max_n > 32))
         bad("char_ngrams", "expected 1 <= min_n <= max_n <= 32, got " + std::to_string(c.char_min_n) + ".." +
                                std::to_string(c.char_max_n));
@@ -568,7 +612,7 @@ public:
             for (std::size_t i : va) norm.normalize(all[i]->text, normalized[i], ns);
         }
         if (init_) use_initial_features(res.warnings);
-        else build_features(norm, normalized, tr);
+        else build_features(norm, normalized, tr, res.warnings);
         res.chosen = cap_;
         basic_featurizer<T> feat(spec_);
         feature_matrix<T> fm;
@@ -782,8 +826,11 @@ private:
         params.allocate(md.shape);
         params.initialize(derive_seed(seed, 0x1417ull), md.active, md.norm2);
         if (init_) copy_initial_weights(params);
+        const bool pretrained = !init_ && !spec_.embedding.source.empty();
+        if (pretrained) params.emb = spec_.embedding.weights.values;
         adam<T> opt(params, cfg_.optimizer);
         opt.freeze_trunk(init_ && cfg_.freeze_trunk);
+        opt.freeze_embedding(pretrained && cfg_.vectors_freeze.value_or(false));
         const mlp<T> net(params);
         std::vector<mlp_grads<T>> grads(chunks);
         std::vector<mlp_scratch<T>> scratch(chunks);
@@ -895,7 +942,8 @@ private:
         return lc;
     }
 
-    void build_features(const normalizer& norm, const std::vector<std::string>& normalized, const std::vector<std::size_t>& tr) {
+    void build_features(const normalizer& norm, const std::vector<std::string>& normalized, const std::vector<std::size_t>& tr,
+                        std::vector<data_warning>& warnings) {
         std::unordered_map<std::string, std::size_t> df, bdf;
         std::vector<std::string_view> toks;
         std::vector<std::string> seen;
@@ -920,6 +968,18 @@ private:
         }
         capacity_inputs in;
         in.rows = tr.size();
+        std::vector<std::string> pretrained_words;
+        if (cfg_.vectors) {
+            // Every training word the table has: a word seen once still
+            // brings what the table knows about it.
+            for (auto& w : top_terms(df, 1, cfg_.embedding_max_vocab))
+                if (cfg_.vectors->row(w)) pretrained_words.push_back(std::move(w));
+            const std::size_t dim = cfg_.embedding_dim ? cfg_.embedding_dim : cfg_.vectors->dim;
+            // The table costs the first layer budget what its bytes would
+            // buy there: int8 rows are a quarter of float weights.
+            const std::size_t values = pretrained_words.size() * dim;
+            in.reserved = cfg_.vectors_int8 ? values / 4 : values;
+        }
         for (const auto& h : heads_) in.outputs += h.kind == head_kind::sigmoid ? 1 : h.labels.size();
         for (const auto& kv : df) in.words += kv.second >= std::max<std::size_t>(cfg_.min_count, 1) ? 1 : 0;
         if (cfg_.bigrams)
@@ -946,7 +1006,28 @@ private:
         spec_.char_ngrams.max_n = cfg_.char_max_n;
         spec_.char_ngrams.mode = cfg_.char_mode;
         spec_.char_ngrams.l2 = cfg_.char_l2;
-        if (cfg_.embedding_dim > 0) {
+        if (cfg_.vectors && !pretrained_words.empty()) {
+            const word_vectors& wv = *cfg_.vectors;
+            auto& e = spec_.embedding;
+            e.vocab = std::move(pretrained_words);
+            e.unk = -1;
+            e.dim = cfg_.embedding_dim ? cfg_.embedding_dim : wv.dim;
+            e.max_tokens = cfg_.embedding_max_tokens;
+            e.source = wv.name;
+            e.int8_rows = cfg_.vectors_int8;
+            const double norm = wv.mean_norm();
+            const T k = static_cast<T>(norm > 0 ? 1.0 / norm : 1.0);
+            std::vector<T> rows(e.vocab.size() * e.dim);
+            for (std::size_t r = 0; r < e.vocab.size(); ++r) {
+                const float* src = wv.row(e.vocab[r]);
+                for (std::size_t c = 0; c < e.dim; ++c) rows[r * e.dim + c] = static_cast<T>(src[c]) * k;
+            }
+            if (e.int8_rows) quant::round_rows(rows, e.vocab.size(), e.dim);
+            e.weights = basic_tensor<T>::floating(e.vocab.size(), e.dim, std::move(rows));
+        } else if (cfg_.vectors) {
+            warnings.push_back({"", "none of the training words is in the word vectors \"" + cfg_.vectors->name +
+                                         "\"; trained without them"});
+        } else if (cfg_.embedding_dim > 0) {
             auto& e = spec_.embedding;
             e.vocab = {"<unk>"};
             auto words = top_terms(df, cfg_.embedding_min_count, cfg_.embedding_max_vocab);
@@ -1036,7 +1117,8 @@ private:
                                          {"bigrams", spec_.bigrams.vocab.size()},
                                          {"char_buckets", spec_.char_ngrams.buckets},
                                          {"embedding_vocab", spec_.embedding.vocab.size()},
-                                         {"embedding_dim", spec_.embedding.dim}};
+                                         {"embedding_dim", spec_.embedding.dim},
+                                         {"embedding_source", spec_.embedding.source}};
         const nlohmann::json training = {{"examples", r.train_examples},
                                          {"validation_examples", r.validation_examples},
                                          {"epochs", r.epochs.size()},
@@ -1331,6 +1413,66 @@ private:
     std::vector<double> oos_min_confidence_;
 };
 
+/// Runs `run(config)` once, or, when the configuration leaves the use of the
+/// word vectors open (vectors_freeze unset, or vectors_optional), once per
+/// variant without refit, keeps the one with the best validation mean
+/// macro-F1 (the first on ties: frozen, fine-tuned, none) and, when `cfg`
+/// asks for refit, trains it again with refit. Without a validation split
+/// the first variant is kept.
+template <class T, class Run>
+train_result<T> train_choosing_vectors(const train_config& cfg, bool from_init, Run run) {
+    if (!cfg.vectors) return run(cfg);
+    if (from_init) {
+        train_config c = cfg;
+        c.vectors.reset();
+        train_result<T> r = run(c);
+        if (!cfg.vectors_optional)
+            r.warnings.push_back({"", "starting from a trained model: its features are used, the word vectors \"" +
+                                          cfg.vectors->name + "\" are not"});
+        return r;
+    }
+    struct variant {
+        const char* name;
+        bool use;
+        bool freeze;
+    };
+    std::vector<variant> vs;
+    if (cfg.vectors_freeze.value_or(true)) vs.push_back({"frozen", true, true});
+    if (!cfg.vectors_freeze.value_or(false)) vs.push_back({"fine-tuned", true, false});
+    if (cfg.vectors_optional) vs.push_back({"none", false, false});
+    auto config_of = [&cfg](const variant& v, bool refit) {
+        train_config c = cfg;
+        if (v.use) c.vectors_freeze = v.freeze;
+        else c.vectors.reset();
+        c.refit = refit;
+        return c;
+    };
+    if (vs.size() == 1) {
+        train_result<T> r = run(config_of(vs.front(), cfg.refit));
+        r.vectors = vs.front().name;
+        return r;
+    }
+    std::vector<typename train_result<T>::vectors_trial> trials;
+    std::optional<train_result<T>> best;
+    std::size_t best_i = 0;
+    for (std::size_t i = 0; i < vs.size(); ++i) {
+        train_result<T> r = run(config_of(vs[i], false));
+        if (r.validation_examples == 0) {
+            r.vectors = vs[i].name;
+            return r;
+        }
+        trials.push_back({vs[i].name, r.validation.mean_macro_f1, r.validation.mean_accuracy});
+        if (!best || r.validation.mean_macro_f1 > best->validation.mean_macro_f1 + 1e-12) {
+            best = std::move(r);
+            best_i = i;
+        }
+    }
+    train_result<T> r = cfg.refit ? run(config_of(vs[best_i], true)) : std::move(*best);
+    r.vectors = vs[best_i].name;
+    r.vectors_trials = std::move(trials);
+    return r;
+}
+
 }  // namespace detail
 
 /// Trains a model on `data`, holding out a stratified validation split
@@ -1341,9 +1483,10 @@ private:
 /// invalid configuration. Allocates; `progress` runs on the calling thread.
 template <class T = float>
 train_result<T> train_model(const dataset& data, const train_config& cfg = {}, const progress_fn& progress = {}) {
-    detail::trainer<T> t(cfg, progress);
-    auto r = t.run(data.rows, nullptr);
-    return r;
+    return detail::train_choosing_vectors<T>(cfg, false, [&](const train_config& c) {
+        detail::trainer<T> t(c, progress);
+        return t.run(data.rows, nullptr);
+    });
 }
 
 /// Trains on `train` and uses `validation` (instead of a held-out split) for
@@ -1351,8 +1494,10 @@ train_result<T> train_model(const dataset& data, const train_config& cfg = {}, c
 template <class T = float>
 train_result<T> train_model(const dataset& train, const dataset& validation, const train_config& cfg = {},
                             const progress_fn& progress = {}) {
-    detail::trainer<T> t(cfg, progress);
-    return t.run(train.rows, &validation.rows);
+    return detail::train_choosing_vectors<T>(cfg, false, [&](const train_config& c) {
+        detail::trainer<T> t(c, progress);
+        return t.run(train.rows, &validation.rows);
+    });
 }
 
 /// Trains starting from `init`, a trained float model: its normalizer,
@@ -1369,8 +1514,10 @@ train_result<T> train_model(const dataset& train, const dataset& validation, con
 template <class T = float>
 train_result<T> train_model(const dataset& data, const basic_model<T>& init, const train_config& cfg = {},
                             const progress_fn& progress = {}) {
-    detail::trainer<T> t(cfg, progress, &init);
-    return t.run(data.rows, nullptr);
+    return detail::train_choosing_vectors<T>(cfg, true, [&](const train_config& c) {
+        detail::trainer<T> t(c, progress, &init);
+        return t.run(data.rows, nullptr);
+    });
 }
 
 }  // namespace tiny_ticket::train
