@@ -364,6 +364,14 @@ TEST_CASE("ensembles, --init and dim truncation work with pretrained rows") {
     for (const auto& w : cont.warnings) warned = warned || w.message.find("word vectors") != std::string::npos;
     CHECK(warned);
 
+    // Without --freeze-trunk the trunk trains, the pretrained rows stay.
+    train_config thaw = c;
+    thaw.vectors_freeze = false;
+    const auto thawed = train_model<float>(d, base.model, thaw);
+    CHECK(thawed.model.features.embedding.weights.values == base.model.features.embedding.weights.values);
+    CHECK(std::get<dense_spec<float>>(thawed.model.trunk.front()).weights.values !=
+          std::get<dense_spec<float>>(base.model.trunk.front()).weights.values);
+
     c.embedding_dim = 9;
     CHECK_THROWS_AS((void)train_model<float>(d, c), tiny_ticket::error);
 }

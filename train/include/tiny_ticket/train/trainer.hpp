@@ -826,7 +826,11 @@ private:
         if (pretrained) params.emb = spec_.embedding.weights.values;
         adam<T> opt(params, cfg_.optimizer);
         opt.freeze_trunk(init_ && cfg_.freeze_trunk);
-        opt.freeze_embedding(pretrained && cfg_.vectors_freeze.value_or(false));
+        // Continuing from a model, its pretrained rows stay as they are: the
+        // model does not record whether they were tuned, and the words the
+        // new rows lack are those the table still places well.
+        opt.freeze_embedding((pretrained && cfg_.vectors_freeze.value_or(false)) ||
+                             (init_ && !spec_.embedding.source.empty()));
         const mlp<T> net(params);
         std::vector<mlp_grads<T>> grads(chunks);
         std::vector<mlp_scratch<T>> scratch(chunks);
