@@ -249,7 +249,7 @@ TEST_CASE("trainer with frozen word vectors: vocabulary, rows, round trip") {
         double max_abs = 0;
         for (std::size_t col = 0; col < 8; ++col) max_abs = std::max(max_abs, std::fabs(src[col] * k));
         for (std::size_t col = 0; col < 8; ++col)
-            CHECK(std::fabs(e.weights.values[r * 8 + col] - src[col] * k) <= max_abs / 127 * 0.5 + 1e-6);
+            CHECK(std::fabs(e.weights.values[r * 8 + col] - src[col] * k) <= max_abs / 127 + 1e-6);  // within one int8 step
     }
 
     // The artifact stores the rows as int8 and its provenance, and predicts
