@@ -224,15 +224,32 @@ TEST_CASE("trainer with frozen word vectors: vocabulary, rows, round trip") {
     CHECK(std::set<std::string>(e.vocab.begin(), e.vocab.end()) == expected);
     CHECK(expected.count("reimbursement") == 0);
     CHECK(expected.count("refund") == 1);
-    // Frozen: the table's rows over its mean norm (int8 rounding only).
-    const double k = 1.0 / vectors->mean_norm();
+    // Frozen: the table's rows times one common factor (int8 rounding only).
     REQUIRE(e.weights.values.size() == e.vocab.size() * 8);
+    double num = 0, den = 0;
+    for (std::size_t r = 0; r < e.vocab.size(); ++r)
+        for (std::size_t col = 0; col < 8; ++col) {
+            num += double(e.weights.values[r * 8 + col]) * vectors->row(e.vocab[r])[col];
+            den += double(vectors->row(e.vocab[r])[col]) * vectors->row(e.vocab[r])[col];
+        }
+    const double k = num / den;
+    CHECK(k > 0);
+    {
+        // The factor follows vectors_scale (the mean text embedding's norm).
+        train_config one = c;
+        one.vectors_scale = 1.0;
+        const std::vector<float> w1 = train_model<float>(d, one).model.features.embedding.weights.values;
+        double n1 = 0;
+        for (std::size_t r = 0; r < e.vocab.size(); ++r)
+            for (std::size_t col = 0; col < 8; ++col) n1 += double(w1[r * 8 + col]) * vectors->row(e.vocab[r])[col];
+        CHECK(k / (n1 / den) == doctest::Approx(c.vectors_scale).epsilon(0.02));
+    }
     for (std::size_t r = 0; r < e.vocab.size(); ++r) {
         const float* src = vectors->row(e.vocab[r]);
         double max_abs = 0;
         for (std::size_t col = 0; col < 8; ++col) max_abs = std::max(max_abs, std::fabs(src[col] * k));
         for (std::size_t col = 0; col < 8; ++col)
-            CHECK(std::fabs(e.weights.values[r * 8 + col] - src[col] * k) <= max_abs / 127 * 0.5 + 1e-6);
+            CHECK(std::fabs(e.weights.values[r * 8 + col] - src[col] * k) <= max_abs / 127 + 1e-6);  // within one int8 step
     }
 
     // The artifact stores the rows as int8 and its provenance, and predicts
@@ -346,6 +363,14 @@ TEST_CASE("ensembles, --init and dim truncation work with pretrained rows") {
     bool warned = false;
     for (const auto& w : cont.warnings) warned = warned || w.message.find("word vectors") != std::string::npos;
     CHECK(warned);
+
+    // Without --freeze-trunk the trunk trains, the pretrained rows stay.
+    train_config thaw = c;
+    thaw.vectors_freeze = false;
+    const auto thawed = train_model<float>(d, base.model, thaw);
+    CHECK(thawed.model.features.embedding.weights.values == base.model.features.embedding.weights.values);
+    CHECK(std::get<dense_spec<float>>(thawed.model.trunk.front()).weights.values !=
+          std::get<dense_spec<float>>(base.model.trunk.front()).weights.values);
 
     c.embedding_dim = 9;
     CHECK_THROWS_AS((void)train_model<float>(d, c), tiny_ticket::error);

@@ -244,10 +244,12 @@ inline void read_features(const json& j, const std::string& p, tiny_ticket::trai
     if (j.contains("embedding")) {
         const json& e = j["embedding"];
         const std::string ep = p + "/embedding";
-        check_keys(e, ep, {"dim", "min_count", "max_vocab", "max_tokens", "pretrained", "freeze", "int8"});
+        check_keys(e, ep, {"dim", "min_count", "max_vocab", "max_tokens", "pretrained", "freeze", "int8", "table_words", "scale"});
         // "pretrained" is read by apply_train_config (it is a path, not a trainer setting).
         if (e.contains("freeze")) t.vectors_freeze = get_bool(e["freeze"], ep + "/freeze");
         if (e.contains("int8")) t.vectors_int8 = get_bool(e["int8"], ep + "/int8");
+        if (e.contains("scale")) t.vectors_scale = get_number(e["scale"], ep + "/scale", 1e-6, 1e6);
+        if (e.contains("table_words")) t.vectors_table_words = get_uint(e["table_words"], ep + "/table_words", 0, 1u << 24);
         if (e.contains("dim")) t.embedding_dim = get_uint(e["dim"], ep + "/dim", 0, 4096);
         if (e.contains("min_count")) t.embedding_min_count = get_uint(e["min_count"], ep + "/min_count", 1, 1u << 30);
         if (e.contains("max_vocab")) t.embedding_max_vocab = get_uint(e["max_vocab"], ep + "/max_vocab", 0, 1u << 24);

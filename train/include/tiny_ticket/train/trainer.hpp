@@ -135,6 +135,19 @@ struct train_config {
     /// the trained rows are rounded to them, so the artifact predicts
     /// exactly what the trainer validated.
     bool vectors_int8 = true;
+    /// Also keep the table's first (most frequent) words up to this many rows
+    /// in all, seen in training or not: texts to classify use words the
+    /// training rows lack, which the rows of the table still place. Costs
+    /// artifact bytes (and first-layer budget, see vectors_int8).
+    std::size_t vectors_table_words = 0;
+    /// The pretrained rows are scaled by one factor so that the mean
+    /// embedding of a training text has this L2 norm on average. Adam moves
+    /// every weight by about the learning rate whatever its input, so the
+    /// input's scale sets how fast the embedding path learns against the
+    /// sparse groups (unit norm each): at 1 it lags (BANKING77 with 5 texts
+    /// per label, validation mean macro-F1 0.38), at 2 and 4 it catches up
+    /// (0.44, 0.52).
+    double vectors_scale = 4.0;
 
     // --- network
     /// Widths of the dense+ReLU trunk layers (at least one).
@@ -517,6 +530,8 @@ inline void validate_config(const train_config& c) {
         bad("review_min_coverage", "expected a value in [0, 1], got " + std::to_string(c.review_min_coverage));
     if (!(c.label_smoothing >= 0 && c.label_smoothing < 1)) bad("label_smoothing", "expected a value in [0, 1)");
     if (!(c.validation_fraction >= 0 && c.validation_fraction < 1)) bad("validation_fraction", "expected a value in [0, 1)");
+    if (!(c.vectors_scale > 0 && std::isfinite(c.vectors_scale)))
+        bad("embedding/scale", "expected a positive number, got " + std::to_string(c.vectors_scale));
     if (c.vectors && c.embedding_dim > c.vectors->dim)
         bad("embedding/dim", "expected at most the word vectors' " + std::to_string(c.vectors->dim) + " columns, got " +
                                  std::to_string(c.embedding_dim));
@@ -830,7 +845,11 @@ private:
         if (pretrained) params.emb = spec_.embedding.weights.values;
         adam<T> opt(params, cfg_.optimizer);
         opt.freeze_trunk(init_ && cfg_.freeze_trunk);
-        opt.freeze_embedding(pretrained && cfg_.vectors_freeze.value_or(false));
+        // Continuing from a model, its pretrained rows stay as they are: the
+        // model does not record whether they were tuned, and the words the
+        // new rows lack are those the table still places well.
+        opt.freeze_embedding((pretrained && cfg_.vectors_freeze.value_or(false)) ||
+                             (init_ && !spec_.embedding.source.empty()));
         const mlp<T> net(params);
         std::vector<mlp_grads<T>> grads(chunks);
         std::vector<mlp_scratch<T>> scratch(chunks);
@@ -974,6 +993,14 @@ private:
             // brings what the table knows about it.
             for (auto& w : top_terms(df, 1, cfg_.embedding_max_vocab))
                 if (cfg_.vectors->row(w)) pretrained_words.push_back(std::move(w));
+            if (pretrained_words.size() < cfg_.vectors_table_words) {
+                std::unordered_map<std::string, bool> have;
+                for (const auto& w : pretrained_words) have.emplace(w, true);
+                for (const auto& w : cfg_.vectors->words) {
+                    if (pretrained_words.size() >= std::min(cfg_.vectors_table_words, cfg_.embedding_max_vocab)) break;
+                    if (!have.count(w)) pretrained_words.push_back(w);
+                }
+            }
             const std::size_t dim = cfg_.embedding_dim ? cfg_.embedding_dim : cfg_.vectors->dim;
             // The table costs the first layer budget what its bytes would
             // buy there: int8 rows are a quarter of float weights.
@@ -1015,8 +1042,34 @@ private:
             e.max_tokens = cfg_.embedding_max_tokens;
             e.source = wv.name;
             e.int8_rows = cfg_.vectors_int8;
-            const double norm = wv.mean_norm();
-            const T k = static_cast<T>(norm > 0 ? 1.0 / norm : 1.0);
+            // One factor for the whole table: the mean embedding of a training
+            // text gets norm vectors_scale on average (see there).
+            double norm = 0;
+            {
+                std::unordered_map<std::string_view, std::size_t> row_of;
+                for (std::size_t r = 0; r < e.vocab.size(); ++r) row_of.emplace(e.vocab[r], r);
+                std::vector<double> mean(e.dim);
+                std::size_t texts = 0;
+                for (std::size_t i : tr) {
+                    normalizer::tokenize(normalized[i], toks);
+                    std::fill(mean.begin(), mean.end(), 0.0);
+                    std::size_t n = 0;
+                    for (auto t : toks) {
+                        const auto it = row_of.find(t);
+                        if (it == row_of.end()) continue;
+                        const float* src = wv.row(e.vocab[it->second]);
+                        for (std::size_t c = 0; c < e.dim; ++c) mean[c] += src[c];
+                        ++n;
+                    }
+                    if (n == 0) continue;
+                    double n2 = 0;
+                    for (double m : mean) n2 += (m / static_cast<double>(n)) * (m / static_cast<double>(n));
+                    norm += std::sqrt(n2);
+                    ++texts;
+                }
+                norm = texts ? norm / static_cast<double>(texts) : 0.0;
+            }
+            const T k = static_cast<T>(norm > 0 ? cfg_.vectors_scale / norm : 1.0);
             std::vector<T> rows(e.vocab.size() * e.dim);
             for (std::size_t r = 0; r < e.vocab.size(); ++r) {
                 const float* src = wv.row(e.vocab[r]);
