@@ -12,7 +12,7 @@ import (
 
 // The example of go/README.md, run by go test.
 func Example() {
-	clf, err := tinyticket.Load("../../models/tiny_ticket-default-v4.json") // or LoadBytes(data)
+	clf, err := tinyticket.Load("../../models/tiny_ticket-default-v5.json") // or LoadBytes(data)
 	if err != nil {
 		log.Fatal(err) // *tinyticket.Error: errors.Is(err, tinyticket.ErrIO), ErrParse, ErrVersion, ...
 	}
@@ -31,7 +31,7 @@ func Example() {
 	// sentiment: 3 labels
 	// lead_intent: 3 labels
 	// churn_risk: 2 labels
-	// intent: 14 labels
+	// intent: 15 labels
 }
 
 func ExampleLoad_error() {

@@ -21,9 +21,9 @@ def test_version_and_metadata(clf):
     assert tiny_ticket.__version__.count(".") == 2
     assert clf.heads == ["department", "sentiment", "lead_intent", "churn_risk", "intent"]
     assert clf.labels["churn_risk"] == ["low", "high"]
-    assert len(clf.labels["intent"]) == 14
+    assert len(clf.labels["intent"]) == 15
     assert not clf.quantized
-    assert "intent:14" in repr(clf)
+    assert "intent:15" in repr(clf)
 
 
 def test_predict_shape(clf):

@@ -3,7 +3,7 @@
 set -euo pipefail
 exe=$1 src=$2 shared=$3
 # The shipped model: this contract needs no third-party data.
-model=$src/models/tiny_ticket-default-v4.json
+model=$src/models/tiny_ticket-default-v5.json
 [ -f "$model" ] || { echo "missing $model"; exit 1; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -85,8 +85,12 @@ for i, line in enumerate(full):
         assert v["scores"][v["label"]] == v["confidence"]
         c, l = compact[i], labels[i]
         assert list(c) == ["id"] + heads and list(l) == ["id"] + heads, (list(c), list(l))
-        assert c[h] == {"label": v["label"], "confidence": v["confidence"], "review": v["review"]}, (c[h], v)
-        assert list(c[h]) == ["label", "confidence", "review"]
+        # A head with an out-of-scope label (the shipped intent head) also says whether it answered it.
+        want = {"label": v["label"], "confidence": v["confidence"], "review": v["review"]}
+        if "out_of_scope" in v:
+            want["out_of_scope"] = v["out_of_scope"]
+        assert c[h] == want, (c[h], v)
+        assert list(c[h]) == list(want)
         assert l[h] == v["label"]
 
 def text_id(v):
@@ -105,7 +109,11 @@ for fmt, delim in (("tsv", "\t"), ("csv", ",")):
         else:
             rows = list(csv.reader(io.StringIO(raw, newline="")))
         assert len(rows) == n + 1, (fmt, mode, len(rows))
-        want = ["id"] + (heads if mode == "labels" else [c for h in heads for c in (h, h + ".confidence", h + ".review")])
+        # compact: label, confidence, review per head, and out_of_scope for a
+        # head that has an out-of-scope label (the shipped intent head).
+        oos = [h for h in heads if "out_of_scope" in compact[0][h]]
+        cols = lambda h: (h, h + ".confidence", h + ".review") + ((h + ".out_of_scope",) if h in oos else ())
+        want = ["id"] + (heads if mode == "labels" else [c for h in heads for c in cols(h)])
         assert rows[0] == want, (fmt, mode, rows[0])
         for i, row in enumerate(rows[1:]):
             assert len(row) == len(want), (fmt, mode, i, row)
@@ -114,9 +122,12 @@ for fmt, delim in (("tsv", "\t"), ("csv", ",")):
                 if mode == "labels":
                     assert row[1 + k] == labels[i][h]
                 else:
-                    assert row[1 + 3 * k] == compact[i][h]["label"]
-                    assert float(row[2 + 3 * k]) == compact[i][h]["confidence"]
-                    assert row[3 + 3 * k] == ("true" if compact[i][h]["review"] else "false")
+                    at = want.index(h)
+                    assert row[at] == compact[i][h]["label"]
+                    assert float(row[at + 1]) == compact[i][h]["confidence"]
+                    assert row[at + 2] == ("true" if compact[i][h]["review"] else "false")
+                    if h in oos:
+                        assert row[at + 3] == ("true" if compact[i][h]["out_of_scope"] else "false")
 print("output modes and formats ok")
 PY
 # --text takes the same options.
