@@ -42,41 +42,8 @@ work=$build/bench-embeddings
 rm -rf "$work"
 mkdir -p "$work"
 
-# JSONL with a head named "label", and the seeded few-shot subsets of
-# bench/train_side_by_side.sh (same seeds, same rows).
-python3 - "$shared/data" "$work" <<'PY'
-import csv, json, os, random, sys
-data, work = sys.argv[1], sys.argv[2]
-
-def banking(name):
-    with open(f"{data}/banking77/{name}.csv", newline="", encoding="utf-8") as f:
-        return [(r["text"], r["category"]) for r in csv.DictReader(f)]
-
-with open(f"{data}/clinc150/data_full.json", encoding="utf-8") as f:
-    clinc = json.load(f)
-
-def write(set_name, split, rows):
-    d = f"{work}/{set_name}"
-    os.makedirs(d, exist_ok=True)
-    with open(f"{d}/{split}.jsonl", "w", encoding="utf-8") as j:
-        for text, label in rows:
-            j.write(json.dumps({"text": text, "label": label}, ensure_ascii=False) + "\n")
-
-sets = {"banking77": (banking("train"), banking("test")),
-        "clinc150": ([tuple(x) for x in clinc["train"]], [tuple(x) for x in clinc["test"]])}
-for name, (train, test) in sets.items():
-    write(name, "test", test)
-    for k in (5, 20):
-        by = {}
-        for row in train:
-            by.setdefault(row[1], []).append(row)
-        rng = random.Random(20260 + k)
-        few = []
-        for label in sorted(by):
-            few.extend(rng.sample(by[label], k))
-        rng.shuffle(few)
-        write(name, f"train_k{k}", few)
-PY
+# The data sets in one layout shared by the side-by-side scripts (bench/intent_data.py).
+python3 "$(dirname "$0")/intent_data.py" "$shared/data" "$work"
 
 tt_score() {  # model, test.jsonl -> accuracy macro-F1 of head "label"
     "$cli" eval --model "$1" --data "$2" --json "$work/report.json" --threads "$threads" >/dev/null 2>&1 || { echo "eval failed: $1" >&2; exit 1; }
