@@ -13,6 +13,8 @@ own examples), test.txt and test.gold, and the few-shot subsets: k rows per
 label of the training split, seeded (20260 + k).
 """
 import csv, json, os, random, re, sys
+if len(sys.argv) != 3:
+    sys.exit("usage: bench/intent_data.py SHARED_DATA_DIR WORK_DIR")
 data, work = sys.argv[1], sys.argv[2]
 
 def banking(name):
