@@ -7,7 +7,7 @@ Checks every tests/data/*.jsonl file against the schema of tests/data/README.md:
 required fields, known labels, ids unique across all files and shaped like the
 file's prefix, `out_of_scope` only in the files written for it, a `style` on the
 rows of the files that are scored per style. The rows of the newer files
-(eval2, negation, oos_train) must not come near a row of the older files or of
+(eval2 and every file after it) must not come near a row of the older files or of
 each other: a word-set Jaccard of 0.5 or more is reported as a near-duplicate,
 because a paraphrase of a training row in an evaluation set measures memory.
 
@@ -48,11 +48,14 @@ FILES = {
     "negation_tickets.jsonl": ("ng", True, True, None),
     "oos_train_tickets.jsonl": ("oo", True, False, OOS),
     "negation_train_tickets.jsonl": ("nt", True, False, None),
+    "eval3_tickets.jsonl": ("e3", True, True, None),
+    "style_train_tickets.jsonl": ("st", True, False, None),
 }
 OLD = ["eval_tickets.jsonl", "dev_tickets.jsonl", "tune_tickets.jsonl",
        "train_tickets.jsonl"]
 NEW = ["eval2_tickets.jsonl", "negation_tickets.jsonl",
-       "oos_train_tickets.jsonl", "negation_train_tickets.jsonl"]
+       "oos_train_tickets.jsonl", "negation_train_tickets.jsonl",
+       "eval3_tickets.jsonl", "style_train_tickets.jsonl"]
 NEAR = 0.5
 
 EMOTICON = re.compile(r"(?<![\w/]):-?[()DPp/]|;-?\)|>:-?\(|</3|<3|\bxD\b|\^_\^|:'\(|T_T")
