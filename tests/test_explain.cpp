@@ -356,7 +356,7 @@ TEST_CASE("explain: a threshold-only out-of-scope answer explains the top label 
             CHECK(he.label == std::string(before.label));
             CHECK(he.label_index == before.label_index);
             CHECK(he.label != "none");
-            CHECK_FALSE(he.positive.empty() && he.negative.empty());
+            CHECK_FALSE((he.positive.empty() && he.negative.empty()));
             char reason[160];
             std::snprintf(reason, sizeof reason, "top confidence %.4f (%s) below min_confidence %.4f: answered none",
                           static_cast<double>(hp.confidence), std::string(before.label).c_str(), threshold);
