@@ -38,12 +38,18 @@ struct tt_classifier {
             score_offset.push_back(num_scores);
             for (const auto& l : hs.labels) labels[h].emplace_back(std::string_view(l));
             num_scores += labels[h].size();
+            std::size_t oos = TT_NPOS;
+            if (hs.out_of_scope)
+                for (std::size_t l = 0; l < hs.labels.size(); ++l)
+                    if (hs.labels[l] == hs.out_of_scope->label) oos = l;
+            out_of_scope.push_back(oos);
         }
     }
     tiny_ticket::classifier cpp;
     std::vector<std::string> head_names;
     std::vector<std::vector<std::string>> labels;
     std::vector<std::size_t> score_offset;
+    std::vector<std::size_t> out_of_scope;  // per head: its out-of-scope label, or TT_NPOS
     std::size_t num_scores = 0;
 };
 
@@ -349,6 +355,18 @@ size_t tt_classifier_score_offset(const tt_classifier* clf, size_t head) {
     return clf->score_offset[head];
 }
 
+size_t tt_classifier_out_of_scope_label(const tt_classifier* clf, size_t head) {
+    if (!check_head("tt_classifier_out_of_scope_label", clf, head)) return TT_NPOS;
+    return clf->out_of_scope[head];
+}
+
+float tt_classifier_out_of_scope_min_confidence(const tt_classifier* clf, size_t head) {
+    if (!check_head("tt_classifier_out_of_scope_min_confidence", clf, head))
+        return std::numeric_limits<float>::quiet_NaN();
+    const auto& oos = clf->cpp.head(head).out_of_scope;
+    return oos ? static_cast<float>(oos->min_confidence) : 0.0f;
+}
+
 tt_status tt_workspace_new(const tt_classifier* clf, tt_workspace** out) {
     if (!clf) return null_arg("tt_workspace_new", "clf");
     if (!out) return null_arg("tt_workspace_new", "out");
@@ -497,6 +515,11 @@ float tt_result_margin(const tt_result* r, size_t head) {
 int tt_result_review(const tt_result* r, size_t head) {
     const auto* hp = result_head("tt_result_review", r, head);
     return hp ? (hp->review ? 1 : 0) : -1;
+}
+
+int tt_result_out_of_scope(const tt_result* r, size_t head) {
+    const auto* hp = result_head("tt_result_out_of_scope", r, head);
+    return hp ? (hp->out_of_scope ? 1 : 0) : -1;
 }
 
 size_t tt_result_num_scores(const tt_result* r, size_t head) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -314,4 +315,66 @@ TEST_CASE("explain: reference artifact, removing the top positive token lowers t
         const double after = ex.explain(without(clf, text, top->name), intent, he.label_index, 1).score;
         CHECK(after < before);
     }
+}
+
+TEST_CASE("explain: a threshold-only out-of-scope answer explains the top label that fell short") {
+    // The toy intent head plus a "none" output the network never chooses
+    // (zero weights, bias -10000: what the trainer writes for a label with no
+    // training row), answered only below the threshold.
+    const tiny_ticket::classifier plain(toy::model<float>());
+    auto m = toy::model<float>();
+    auto& intent = m.heads[0];
+    intent.labels.push_back("none");
+    for (std::size_t i = 0; i < intent.layer.in; ++i) intent.layer.weights.push_back(0.0f);
+    intent.layer.bias.push_back(-10000.0f);
+    ++intent.layer.out;
+    std::vector<double> conf;
+    for (const auto& t : toy_texts) conf.push_back(static_cast<double>(plain.predict(t).heads[0].confidence));
+    std::sort(conf.begin(), conf.end());
+    const double threshold = conf[conf.size() / 2];
+    intent.out_of_scope = tiny_ticket::out_of_scope_spec{"none", threshold};
+    const tiny_ticket::classifier clf(m);
+    const tiny_ticket::explainer ex(clf);
+
+    std::size_t by_threshold = 0, kept = 0;
+    for (const auto& text : toy_texts) {
+        CAPTURE(text);
+        const auto p = clf.predict(text);
+        const auto& hp = p.heads[0];
+        const auto before = plain.predict(text).heads[0];
+        const auto e = ex.explain(text, 0);
+        const auto& he = e.heads[0];
+        CHECK(he.answer == std::string(hp.label));
+        CHECK(he.out_of_scope == hp.out_of_scope);
+        CHECK(he.min_confidence == threshold);
+        CHECK(he.confidence == doctest::Approx(static_cast<double>(hp.confidence)));
+        CHECK(sum_of(he) == doctest::Approx(he.score).epsilon(1e-9));
+        if (hp.out_of_scope) {
+            ++by_threshold;
+            REQUIRE(hp.label == "none");
+            // The network's own top label is explained, not the zero-weight output.
+            CHECK(he.label == std::string(before.label));
+            CHECK(he.label_index == before.label_index);
+            CHECK(he.label != "none");
+            CHECK_FALSE((he.positive.empty() && he.negative.empty()));
+            char reason[160];
+            std::snprintf(reason, sizeof reason, "top confidence %.4f (%s) below min_confidence %.4f: answered none",
+                          static_cast<double>(hp.confidence), std::string(before.label).c_str(), threshold);
+            CHECK(he.out_of_scope_reason == reason);
+            // The same attributions as asking for that label by index.
+            const auto asked = ex.explain(text, 0, before.label_index, 0);
+            CHECK(asked.score == doctest::Approx(he.score));
+            CHECK(asked.out_of_scope_reason == he.out_of_scope_reason);
+        } else {
+            ++kept;
+            CHECK(he.label == he.answer);
+            CHECK(he.out_of_scope_reason.empty());
+        }
+        // A head without an out-of-scope label reports none.
+        CHECK_FALSE(e.heads[1].out_of_scope);
+        CHECK(e.heads[1].out_of_scope_reason.empty());
+        CHECK(e.heads[1].min_confidence == 0.0);
+    }
+    CHECK(by_threshold > 0);
+    CHECK(kept > 0);
 }

@@ -272,3 +272,38 @@ TEST_CASE("without the emoji option, emoji fold away exactly as before") {
         CHECK(on.normalize(t) == off.normalize(t));
     }
 }
+
+TEST_CASE("the reported \"My <url> <email> <num>\": lowercase on every call, offset and buffer state") {
+    // Once seen: normalize() returned "My <url> <email> <num>" for
+    // "mera https://x.com a@b.com 5" with the lexicon {"mera": "my"}, on the
+    // first call in a process. Nothing in the normalizer makes an uppercase
+    // byte from lowercase input (lexicon replacements are copied as written:
+    // only an uppercase value could); this pins the answer on a first call,
+    // on fresh and reused buffers, on copies, with and without emoji, and with
+    // the word moved across every offset of the eight-byte word loops.
+    for (const bool emoji : {false, true}) {
+        normalizer_config c;
+        c.lexicon = {{"mera", "my"}};
+        c.emoji = emoji;
+        const normalizer first(c);
+        CHECK(first.normalize("mera https://x.com a@b.com 5") == "my <url> <email> <num>");
+        const normalizer copy = first;
+        tiny_ticket::normalizer_scratch reused;
+        std::string out;
+        for (std::size_t lead = 0; lead < 3; ++lead)
+            for (std::size_t pad = 0; pad < 20; ++pad)
+                for (const char* word : {"mera", "MERA", "Mera"})
+                    for (const char* tail : {" https://x.com a@b.com 5", " https://x.com", " a@b.com 5", ""}) {
+                        const std::string prefix = std::string(pad, 'a') + (pad ? " " : "");
+                        const std::string text = std::string(lead, ' ') + prefix + word + tail;
+                        std::string want = prefix + "my";
+                        if (std::string(tail) == " https://x.com a@b.com 5") want += " <url> <email> <num>";
+                        else if (std::string(tail) == " https://x.com") want += " <url>";
+                        else if (std::string(tail) == " a@b.com 5") want += " <email> <num>";
+                        CAPTURE(text);
+                        CHECK(first.normalize(text) == want);
+                        copy.normalize(text, out, reused);
+                        CHECK(out == want);
+                    }
+    }
+}

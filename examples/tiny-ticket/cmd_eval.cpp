@@ -55,6 +55,11 @@ std::string render_out_of_scope(const std::vector<tr::out_of_scope_summary>& lis
                   "answered", "precision", "recall", "in-scope accuracy");
     out += buf;
     for (const auto& o : list) {
+        if (o.in_scope + o.out_of_scope == 0) {
+            std::snprintf(buf, sizeof buf, "  %-14s %-14s no labelled rows\n", o.head.c_str(), o.label.c_str());
+            out += buf;
+            continue;
+        }
         std::snprintf(buf, sizeof buf, "  %-14s %-14s %9zu %9zu %9zu %10.4f %10.4f %17.4f\n", o.head.c_str(),
                       o.label.c_str(), o.in_scope, o.out_of_scope, o.answered, o.precision(), o.recall(),
                       o.in_scope_accuracy());
@@ -65,12 +70,45 @@ std::string render_out_of_scope(const std::vector<tr::out_of_scope_summary>& lis
 
 nlohmann::json out_of_scope_json(const std::vector<tr::out_of_scope_summary>& list) {
     nlohmann::json j = nlohmann::json::array();
-    for (const auto& o : list)
+    for (const auto& o : list) {
         j.push_back({{"head", o.head}, {"label", o.label}, {"in_scope", o.in_scope},
                      {"in_scope_correct", o.in_scope_correct}, {"out_of_scope", o.out_of_scope}, {"caught", o.caught},
                      {"answered", o.answered}, {"precision", o.precision()}, {"recall", o.recall()},
                      {"in_scope_accuracy", o.in_scope_accuracy()}});
+        if (o.in_scope + o.out_of_scope == 0) {
+            auto& x = j.back();
+            x["precision"] = x["recall"] = x["in_scope_accuracy"] = nullptr;
+            x["note"] = "no labelled rows";
+        }
+    }
     return j;
+}
+
+// A head without a single labelled row has no accuracy: render_table would
+// print 0.0000, which reads as "always wrong". Its line says so instead.
+std::string metrics_table(const tr::evaluation& m) {
+    std::string out = tr::render_table(m);
+    for (const auto& h : m.heads) {
+        if (h.examples != 0) continue;
+        const std::string line = "\n== " + h.name + "  (0 labelled)";
+        const std::size_t at = out.find(line);
+        if (at == std::string::npos) continue;
+        const std::size_t end = out.find('\n', at + 1);
+        out.replace(at, (end == std::string::npos ? out.size() : end) - at,
+                    "\n== " + h.name + "  no labelled rows: not scored");
+    }
+    return out;
+}
+
+// The JSON counterpart: accuracy and macro-F1 are null, with a note.
+void mark_unlabelled_heads(const tr::evaluation& m, nlohmann::json& metrics) {
+    for (const auto& h : m.heads) {
+        if (h.examples != 0 || !metrics["heads"].contains(h.name)) continue;
+        auto& x = metrics["heads"][h.name];
+        x["accuracy"] = nullptr;
+        x["macro_f1"] = nullptr;
+        x["note"] = "no labelled rows";
+    }
 }
 
 // Another system's labels for the gold rows (`--predictions FILE`), per model
@@ -415,7 +453,7 @@ int run_eval(const std::vector<std::string>& argv) {
         }
     }
 
-    std::cout << tr::render_table(r.metrics) << render_review(r.review) << render_out_of_scope(r.out_of_scope);
+    std::cout << metrics_table(r.metrics) << render_review(r.review) << render_out_of_scope(r.out_of_scope);
     if (!scored.empty()) std::cout << render_side_by_side(clf, r.metrics, scored);
     if (agree) std::cout << render_agreement(*agree, *compare);
     std::cout.flush();
@@ -424,6 +462,7 @@ int run_eval(const std::vector<std::string>& argv) {
         j["model"] = model_path;
         j["data"] = files;
         j["metrics"] = tr::to_json(r.metrics);
+        mark_unlabelled_heads(r.metrics, j["metrics"]);
         nlohmann::json rev;
         rev["rows"] = r.review.rows;
         rev["flagged"] = r.review.flagged;

@@ -92,16 +92,24 @@ func LibraryABIVersion() int { return int(C.tt_abi_version()) }
 type Head struct {
 	Name   string
 	Labels []string
+	// OutOfScopeLabel is the head's "none of these" label ("" when it has
+	// none), answered when it scores highest or when the top probability is
+	// below OutOfScopeMinConfidence.
+	OutOfScopeLabel         string
+	OutOfScopeMinConfidence float32
 }
 
 // HeadPrediction is one head's answer for one text.
 type HeadPrediction struct {
-	Name       string    // head name, e.g. "intent"
-	Label      string    // the chosen label
-	LabelIndex int       // its index in the head's labels
-	Confidence float32   // probability of the chosen label
-	Margin     float32   // chosen minus runner-up probability
-	Review     bool      // below the head's review thresholds: ask a human
+	Name       string  // head name, e.g. "intent"
+	Label      string  // the chosen label
+	LabelIndex int     // its index in the head's labels
+	Confidence float32 // top probability: the chosen label's, unless OutOfScope came from the threshold
+	Margin     float32 // top minus runner-up probability
+	Review     bool    // below the head's review thresholds: ask a human
+	// OutOfScope: the head answered its out-of-scope label (Head.OutOfScopeLabel),
+	// "none of these"; always false for a head without one.
+	OutOfScope bool
 	Scores     []float32 // every label's probability, in label order
 }
 
@@ -137,9 +145,10 @@ func (p Prediction) Review() bool {
 type Classifier struct {
 	mu        sync.RWMutex // Close takes it exclusively: no call runs on a freed model
 	ptr       *C.tt_classifier
-	heads     []Head
-	offsets   []int // start of each head's scores in the flat scores array
-	numScores int
+	heads      []Head
+	offsets    []int // start of each head's scores in the flat scores array
+	outOfScope []int // each head's out-of-scope label index, -1 when it has none
+	numScores  int
 }
 
 // headResultFloats is how many float32 slots one C.tt_head_result takes
@@ -187,6 +196,7 @@ func wrap(ptr *C.tt_classifier) (*Classifier, error) {
 	n := int(C.tt_classifier_num_heads(ptr))
 	c.heads = make([]Head, n)
 	c.offsets = make([]int, n)
+	c.outOfScope = make([]int, n)
 	for h := 0; h < n; h++ {
 		labels := make([]string, int(C.tt_classifier_num_labels(ptr, C.size_t(h))))
 		for l := range labels {
@@ -194,6 +204,14 @@ func wrap(ptr *C.tt_classifier) (*Classifier, error) {
 		}
 		c.heads[h] = Head{Name: C.GoString(C.tt_classifier_head_name(ptr, C.size_t(h))), Labels: labels}
 		c.offsets[h] = int(C.tt_classifier_score_offset(ptr, C.size_t(h)))
+		// The flat results carry the flag as the label: a head answered out
+		// of scope exactly when it answered this label (see the C header).
+		c.outOfScope[h] = -1
+		if oos := C.tt_classifier_out_of_scope_label(ptr, C.size_t(h)); uint64(oos) < uint64(len(labels)) { // TT_NPOS: none
+			c.outOfScope[h] = int(oos)
+			c.heads[h].OutOfScopeLabel = labels[oos]
+			c.heads[h].OutOfScopeMinConfidence = float32(C.tt_classifier_out_of_scope_min_confidence(ptr, C.size_t(h)))
+		}
 	}
 	c.numScores = int(C.tt_classifier_num_scores(ptr))
 	runtime.SetFinalizer(c, (*Classifier).free)
@@ -312,6 +330,7 @@ func (c *Classifier) fill(out []HeadPrediction, hr []C.tt_head_result, scores []
 			Confidence: float32(r.confidence),
 			Margin:     float32(r.margin),
 			Review:     r.review != 0,
+			OutOfScope: int(r.label_index) == c.outOfScope[h],
 			Scores:     scores[off : off+n : off+n],
 		}
 	}

@@ -128,20 +128,117 @@ func checkPrediction(t *testing.T, c *Classifier, p Prediction) {
 		if h.Name != meta.Name || len(h.Scores) != len(meta.Labels) || h.Label != meta.Labels[h.LabelIndex] {
 			t.Fatalf("head %d inconsistent: %+v", i, h)
 		}
+		// The flag is the answer: the head's out-of-scope label, and only it.
+		if h.OutOfScope != (meta.OutOfScopeLabel != "" && h.Label == meta.OutOfScopeLabel) {
+			t.Fatalf("head %s: OutOfScope %v with label %q (out-of-scope label %q)", h.Name, h.OutOfScope, h.Label,
+				meta.OutOfScopeLabel)
+		}
 		var sum float64
-		second := float32(0)
+		top := 0
 		for j, s := range h.Scores {
 			sum += float64(s)
 			if s > h.Confidence {
-				t.Errorf("head %s: label %d scores %v above the chosen %v", h.Name, j, s, h.Confidence)
+				t.Errorf("head %s: label %d scores %v above the top %v", h.Name, j, s, h.Confidence)
 			}
-			if j != h.LabelIndex && s > second {
+			if s > h.Scores[top] {
+				top = j
+			}
+		}
+		second := float32(0)
+		for j, s := range h.Scores {
+			if j != top && s > second {
 				second = s
 			}
 		}
-		if math.Abs(sum-1) > 1e-4 || h.Confidence != h.Scores[h.LabelIndex] || h.Margin != h.Confidence-second {
+		// Confidence is the top probability: the chosen label's unless the
+		// out-of-scope threshold replaced the answer.
+		chosen := h.Confidence == h.Scores[h.LabelIndex] || h.OutOfScope
+		if math.Abs(sum-1) > 1e-4 || h.Confidence != h.Scores[top] || !chosen || h.Margin != h.Confidence-second {
 			t.Errorf("head %s: sum %v, confidence %v, margin %v", h.Name, sum, h.Confidence, h.Margin)
 		}
+	}
+}
+
+const autoReply = "I am out of the office until Monday with limited access to email"
+const inScope = "refund nahi mila, paisa wapas karo, order #4521"
+
+func intentOf(t *testing.T, p Prediction) HeadPrediction {
+	t.Helper()
+	h, ok := p.Head("intent")
+	if !ok {
+		t.Fatal("no intent head")
+	}
+	return h
+}
+
+// The shipped model's intent head answers "out_of_scope" for an auto-reply
+// (the label scores highest); a copy with a 0.9 threshold also answers it
+// for a vague text whose top in-scope intent is below 0.9.
+func TestOutOfScope(t *testing.T) {
+	c := loadOrSkip(t, shippedModel())
+	for _, h := range c.Heads() {
+		want := ""
+		if h.Name == "intent" {
+			want = "out_of_scope"
+		}
+		if h.OutOfScopeLabel != want || h.OutOfScopeMinConfidence != 0 {
+			t.Errorf("head %s: out-of-scope label %q at %v, want %q at 0", h.Name, h.OutOfScopeLabel,
+				h.OutOfScopeMinConfidence, want)
+		}
+	}
+	check := func(c *Classifier, text string, want bool) HeadPrediction {
+		t.Helper()
+		p, err := c.Predict(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkPrediction(t, c, p)
+		batch, err := c.PredictBatch([]string{inScope, text}, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, got := range []HeadPrediction{intentOf(t, p), intentOf(t, batch[1])} {
+			if got.OutOfScope != want || (got.Label == "out_of_scope") != want {
+				t.Fatalf("%q: intent %q OutOfScope %v, want %v", text, got.Label, got.OutOfScope, want)
+			}
+		}
+		for _, h := range p.Heads {
+			if h.Name != "intent" && h.OutOfScope {
+				t.Fatalf("%q: head %s without an out-of-scope label has the flag", text, h.Name)
+			}
+		}
+		return intentOf(t, p)
+	}
+	check(c, autoReply, true)
+	check(c, inScope, false)
+	vague := check(c, "hello", false)
+	if vague.Confidence >= 0.9 {
+		t.Fatalf("\"hello\": intent confidence %v, the test needs one below 0.9", vague.Confidence)
+	}
+
+	model, err := os.ReadFile(shippedModel())
+	if err != nil {
+		t.Fatal(err)
+	}
+	field := []byte(`"out_of_scope":{"label":"out_of_scope","min_confidence":0.0}`)
+	if bytes.Count(model, field) != 1 {
+		t.Fatalf("%s: the intent head's out_of_scope field not found", shippedModel())
+	}
+	strict, err := LoadBytes(bytes.Replace(model, field,
+		[]byte(`"out_of_scope":{"label":"out_of_scope","min_confidence":0.9}`), 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer strict.Close()
+	if h := strict.Heads()[indexOf(strict, "intent")]; h.OutOfScopeLabel != "out_of_scope" ||
+		math.Abs(float64(h.OutOfScopeMinConfidence)-0.9) > 1e-6 {
+		t.Fatalf("strict intent head: %+v", h)
+	}
+	check(strict, autoReply, true)
+	check(strict, inScope, false)
+	got := check(strict, "hello", true)
+	if got.Confidence != vague.Confidence || got.Scores[got.LabelIndex] == got.Confidence {
+		t.Fatalf("\"hello\" below the threshold: %+v (plain model %+v)", got, vague)
 	}
 }
 
@@ -488,6 +585,7 @@ func compareWithCLI(t *testing.T, model string, texts []string) {
 		Label      string             `json:"label"`
 		Confidence float64            `json:"confidence"`
 		Review     bool               `json:"review"`
+		OutOfScope bool               `json:"out_of_scope"` // written only for heads with the label
 		Scores     map[string]float64 `json:"scores"`
 	}
 	mismatches := 0
@@ -502,7 +600,7 @@ func compareWithCLI(t *testing.T, model string, texts []string) {
 				if err := json.Unmarshal(rows[i][h.Name], &want); err != nil {
 					t.Fatalf("text %d: CLI head %s: %v", i, h.Name, err)
 				}
-				bad := want.Label != h.Label || want.Review != h.Review ||
+				bad := want.Label != h.Label || want.Review != h.Review || want.OutOfScope != h.OutOfScope ||
 					math.Abs(want.Confidence-float64(h.Confidence)) > 1e-6 || len(want.Scores) != len(h.Scores)
 				for j, label := range c.Heads()[indexOf(c, h.Name)].Labels {
 					if math.Abs(want.Scores[label]-float64(h.Scores[j])) > 1e-6 {
@@ -535,6 +633,7 @@ func indexOf(c *Classifier, head string) int {
 
 func TestAgreesWithCLIShippedModel(t *testing.T) {
 	texts := append([]string{}, sampleTexts...)
+	texts = append(texts, autoReply, inScope)
 	if _, err := os.Stat(goldenTexts()); err == nil {
 		texts = append(texts, readTexts(t, goldenTexts())...)
 	}

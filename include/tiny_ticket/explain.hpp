@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <string>
@@ -72,6 +73,25 @@ struct head_explanation {
     std::vector<attribution> positive;
     /// Features that lowered `score`, most negative first.
     std::vector<attribution> negative;
+
+    /// The label the head answered for the text (the prediction's label).
+    /// It differs from `label` when another label was asked for, and when
+    /// the out-of-scope threshold decided (see `out_of_scope_reason`).
+    std::string answer;
+    /// The head answered its out-of-scope label (head_prediction::out_of_scope).
+    bool out_of_scope = false;
+    /// Top probability of the head (head_prediction::confidence).
+    double confidence = 0;
+    /// The head's out-of-scope threshold (head_spec::out_of_scope), 0 without one.
+    double min_confidence = 0;
+    /// Non-empty when the out-of-scope answer came from the threshold: the
+    /// top label scored below `min_confidence`, so the head answered its
+    /// out-of-scope label although the network preferred another. The label
+    /// explained is then that top label, the in-scope class that fell short
+    /// (the out-of-scope label may be an output the network never chooses,
+    /// with zero weights, whose explanation says nothing). Reads
+    /// `top confidence 0.4123 (billing) below min_confidence 0.6000: answered out_of_scope`.
+    std::string out_of_scope_reason;
 };
 
 /// Explanations of every head, in the model's head order.
@@ -123,14 +143,22 @@ public:
 
     /// Explains the label each head chose for `text`: the `top_n` strongest
     /// positive and negative attributions per head (`top_n == 0`: all).
+    /// When a head answered its out-of-scope label because its top
+    /// probability fell below the threshold, the top label is explained
+    /// instead, with head_explanation::out_of_scope_reason saying why.
     /// Throws only std::bad_alloc.
     explanation explain(std::string_view text, std::size_t top_n = 5) const {
         pass ps;
         run(text, ps);
         explanation e;
         e.heads.reserve(clf_.num_heads());
-        for (std::size_t h = 0; h < clf_.num_heads(); ++h)
-            e.heads.push_back(explain_head(ps, h, ps.ws.result.heads[h].label_index, top_n));
+        for (std::size_t h = 0; h < clf_.num_heads(); ++h) {
+            const head_prediction<T>& hp = ps.ws.result.heads[h];
+            const std::size_t top = top_label(h, hp);
+            const bool by_threshold = hp.out_of_scope && top != hp.label_index;
+            e.heads.push_back(explain_head(ps, h, by_threshold ? top : hp.label_index, top_n));
+            describe_answer(e.heads.back(), h, hp, by_threshold);
+        }
         return e;
     }
 
@@ -147,7 +175,10 @@ public:
                                                 std::to_string(label));
         pass ps;
         run(text, ps);
-        return explain_head(ps, head, label, top_n);
+        head_explanation r = explain_head(ps, head, label, top_n);
+        const head_prediction<T>& hp = ps.ws.result.heads[head];
+        describe_answer(r, head, hp, hp.out_of_scope && top_label(head, hp) != hp.label_index);
+        return r;
     }
 
 private:
@@ -169,6 +200,29 @@ private:
     };
 
     static const dense_spec<T>& first_layer(const basic_model<T>& m) { return std::get<dense_spec<T>>(m.trunk.front()); }
+
+    // The label the network itself preferred, before any out-of-scope
+    // threshold: the classifier's own rule (sigmoid: labels[1] at p >= 0.5).
+    std::size_t top_label(std::size_t h, const head_prediction<T>& hp) const {
+        if (clf_.head(h).kind == head_kind::sigmoid) return hp.scores[1] >= T(0.5) ? 1 : 0;
+        return static_cast<std::size_t>(std::max_element(hp.scores.begin(), hp.scores.end()) - hp.scores.begin());
+    }
+
+    void describe_answer(head_explanation& r, std::size_t h, const head_prediction<T>& hp, bool by_threshold) const {
+        const head_spec<T>& hs = clf_.head(h);
+        r.answer = std::string(hp.label);
+        r.out_of_scope = hp.out_of_scope;
+        r.confidence = static_cast<double>(hp.confidence);
+        r.min_confidence = hs.out_of_scope ? hs.out_of_scope->min_confidence : 0.0;
+        if (!by_threshold) return;
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "top confidence %.4f (", r.confidence);
+        r.out_of_scope_reason = buf;
+        r.out_of_scope_reason += hs.labels[top_label(h, hp)];
+        std::snprintf(buf, sizeof buf, ") below min_confidence %.4f: answered ", r.min_confidence);
+        r.out_of_scope_reason += buf;
+        r.out_of_scope_reason += r.answer;
+    }
 
     // Fills `ps` in place: its string_views point into ps.ws.normalized,
     // which a move could relocate (short-string buffers live inline).

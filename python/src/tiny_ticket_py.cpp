@@ -106,7 +106,8 @@ text_views collect_texts(nb::handle texts) {
 struct name_cache {
     std::vector<nb::str> heads;
     std::vector<std::vector<nb::str>> labels;
-    nb::str k_label{"label"}, k_confidence{"confidence"}, k_margin{"margin"}, k_review{"review"}, k_scores{"scores"};
+    nb::str k_label{"label"}, k_confidence{"confidence"}, k_margin{"margin"}, k_review{"review"}, k_scores{"scores"},
+        k_out_of_scope{"out_of_scope"};
 };
 
 // d[key] = value, taking over the new reference `value`.
@@ -142,6 +143,7 @@ public:
         set(d, nc.k_confidence, PyFloat_FromDouble(hp.confidence));
         set(d, nc.k_margin, PyFloat_FromDouble(hp.margin));
         set(d, nc.k_review, PyBool_FromLong(hp.review));
+        set(d, nc.k_out_of_scope, PyBool_FromLong(hp.out_of_scope));
         set(d, nc.k_scores, scores.release().ptr());
         return d;
     }
@@ -177,7 +179,7 @@ public:
         struct head_buffers {
             std::unique_ptr<std::int32_t[]> index;
             std::unique_ptr<float[]> scores, confidence, margin;
-            std::unique_ptr<bool[]> review;
+            std::unique_ptr<bool[]> review, out_of_scope;
             std::size_t k = 0;
         };
         std::vector<head_buffers> buf(nh);
@@ -188,6 +190,7 @@ public:
             buf[h].confidence.reset(new float[n]);
             buf[h].margin.reset(new float[n]);
             buf[h].review.reset(new bool[n]);
+            buf[h].out_of_scope.reset(new bool[n]);
         }
         {
             nb::gil_scoped_release unlocked;
@@ -208,6 +211,7 @@ public:
                         hb.confidence[b + i] = hp.confidence;
                         hb.margin[b + i] = hp.margin;
                         hb.review[b + i] = hp.review;
+                        hb.out_of_scope[b + i] = hp.out_of_scope;
                     }
             }
         }
@@ -220,6 +224,7 @@ public:
             d["confidence"] = to_numpy(std::move(hb.confidence), {n});
             d["margin"] = to_numpy(std::move(hb.margin), {n});
             d["review"] = to_numpy(std::move(hb.review), {n});
+            d["out_of_scope"] = to_numpy(std::move(hb.out_of_scope), {n});
             out[names_->heads[h]] = std::move(d);
         }
         return out;
@@ -256,6 +261,11 @@ public:
             d["bias"] = h.bias;
             d["positive"] = attrs(h.positive);
             d["negative"] = attrs(h.negative);
+            d["answer"] = h.answer;
+            d["out_of_scope"] = h.out_of_scope;
+            d["confidence"] = h.confidence;
+            d["min_confidence"] = h.min_confidence;
+            d["out_of_scope_reason"] = h.out_of_scope_reason;
             out.append(std::move(d));
         }
         return out;
@@ -472,7 +482,11 @@ NB_MODULE(_core, m) {
                      "model trained in this process by tiny_ticket.train(); None otherwise.")
         .def("predict", &py_classifier::predict, "text"_a.none(), nb::sig("def predict(self, text: str) -> dict[str, dict[str, typing.Any]]"),
              "Classifies one ticket. Returns {head: {\"label\", \"confidence\", \"margin\",\n"
-             "\"review\", \"scores\": {label: probability}}} for every head.\n"
+             "\"review\", \"out_of_scope\", \"scores\": {label: probability}}} for every head.\n"
+             "out_of_scope is True when the head answered its \"none of these\" label\n"
+             "(it scored highest, or the top probability was below the head's\n"
+             "threshold; confidence is then that top probability); always False\n"
+             "for a head without one.\n"
              "Raises TypeError when `text` is not a str. About 2 us plus the dict.")
         .def("predict_batch", &py_classifier::predict_batch, "texts"_a, "threads"_a = 0u, "as_arrays"_a = false,
              nb::sig("def predict_batch(self, texts: collections.abc.Iterable[str], threads: int = 0, as_arrays: bool = False) "
@@ -483,7 +497,8 @@ NB_MODULE(_core, m) {
              "input order.\n\n"
              "as_arrays=False: a list of predict() dicts.\n"
              "as_arrays=True: {head: {\"label_index\": int32[n], \"scores\": float32[n, k],\n"
-             "\"confidence\": float32[n], \"margin\": float32[n], \"review\": bool[n]}}, with\n"
+             "\"confidence\": float32[n], \"margin\": float32[n], \"review\": bool[n],\n"
+             "\"out_of_scope\": bool[n]}}, with\n"
              "labels in `Classifier.labels[head]` order; the fast path for big batches.\n"
              "Raises TypeError naming the index of the first non-str item.")
         .def("explain", &py_classifier::explain, "text"_a.none(), "top_n"_a = 5,
@@ -493,6 +508,12 @@ NB_MODULE(_core, m) {
              "attribution is {\"name\", \"kind\" (token|keyword|bigram|char_ngram), \"value\",\n"
              "\"bow\", \"embedding\", \"char_ngrams\"} in logit units, strongest first.\n"
              "top_n=0 lists every feature (then bias + all values == score).\n"
+             "Also \"answer\" (the label the head answered), \"out_of_scope\",\n"
+             "\"confidence\" (top probability), \"min_confidence\" (the head's\n"
+             "out-of-scope threshold) and \"out_of_scope_reason\": when the threshold\n"
+             "decided, \"label\" is the top in-scope label that fell short and the\n"
+             "reason reads \"top confidence X (label) below min_confidence Y: answered ...\";\n"
+             "otherwise it is \"\".\n"
              "Raises ArgumentError for an int8 model.")
         .def("save", [](const py_classifier& c, const std::filesystem::path& path) {
                  nb::gil_scoped_release unlocked;

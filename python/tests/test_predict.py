@@ -30,12 +30,13 @@ def test_predict_shape(clf):
     p = clf.predict("refund nahi mila yet, paisa kat gaya!!")
     assert list(p) == clf.heads
     for head, r in p.items():
-        assert set(r) == {"label", "confidence", "margin", "review", "scores"}
+        assert set(r) == {"label", "confidence", "margin", "review", "out_of_scope", "scores"}
         assert list(r["scores"]) == clf.labels[head]
         assert r["label"] == max(r["scores"], key=r["scores"].get)
         assert r["confidence"] == pytest.approx(r["scores"][r["label"]])
         assert abs(sum(r["scores"].values()) - 1) < 1e-5
         assert isinstance(r["review"], bool)
+        assert r["out_of_scope"] is False
     assert p["intent"]["label"] == "refund"
 
 
@@ -56,6 +57,8 @@ def test_same_as_cli(clf, eval_rows):
         for head in clf.heads:
             assert got[head]["label"] == want[head]["label"], (row["id"], head)
             assert got[head]["review"] == want[head]["review"], (row["id"], head)
+            # The CLI writes the flag only for heads with an out-of-scope label.
+            assert got[head]["out_of_scope"] == want[head].get("out_of_scope", False), (row["id"], head)
             assert abs(got[head]["confidence"] - want[head]["confidence"]) <= TOL
             for label, p in want[head]["scores"].items():
                 assert abs(got[head]["scores"][label] - p) <= TOL, (row["id"], head, label)
@@ -86,6 +89,7 @@ def test_arrays_equal_dicts(clf, eval_rows):
             assert float(a["confidence"][i]) == d[head]["confidence"]
             assert float(a["margin"][i]) == d[head]["margin"]
             assert bool(a["review"][i]) == d[head]["review"]
+            assert bool(a["out_of_scope"][i]) == d[head]["out_of_scope"]
         # Repeated texts: every copy scored identically, across chunk borders.
         np.testing.assert_array_equal(a["scores"][: len(eval_rows)], a["scores"][-len(eval_rows):])
 
@@ -138,6 +142,58 @@ def test_explain(clf):
     full = clf.explain("my refund has not arrived", top_n=0)[4]
     total = full["bias"] + sum(a["value"] for a in full["positive"] + full["negative"])
     assert total == pytest.approx(full["score"], rel=1e-6, abs=1e-6)
+
+
+AUTO_REPLY = "I am out of the office until Monday with limited access to email"
+IN_SCOPE = "refund nahi mila, paisa wapas karo, order #4521"
+OOS_FIELD = '"out_of_scope":{"label":"out_of_scope","min_confidence":0.0}'
+
+
+def strict_model():
+    """The shipped model with a 0.9 out-of-scope threshold on its intent head."""
+    text = MODEL.read_text(encoding="utf-8")
+    assert text.count(OOS_FIELD) == 1
+    return tiny_ticket.loads(text.replace(OOS_FIELD, OOS_FIELD.replace("0.0}", "0.9}")))
+
+
+def test_out_of_scope_flag(clf):
+    # The shipped intent head has the label: an auto-reply scores it highest.
+    p = clf.predict(AUTO_REPLY)
+    assert p["intent"]["label"] == "out_of_scope" and p["intent"]["out_of_scope"] is True
+    assert not any(p[h]["out_of_scope"] for h in clf.heads if h != "intent")
+    q = clf.predict(IN_SCOPE)
+    assert q["intent"]["label"] != "out_of_scope" and q["intent"]["out_of_scope"] is False
+    arrays = clf.predict_batch([IN_SCOPE, AUTO_REPLY], as_arrays=True)
+    assert arrays["intent"]["out_of_scope"].tolist() == [False, True]
+    assert arrays["department"]["out_of_scope"].tolist() == [False, False]
+
+    # Below the threshold: the answer is replaced, scores and confidence are not.
+    vague = clf.predict("hello")["intent"]
+    assert vague["out_of_scope"] is False and vague["confidence"] < 0.9
+    strict = strict_model()
+    got = strict.predict("hello")["intent"]
+    assert got["out_of_scope"] is True and got["label"] == "out_of_scope"
+    assert got["confidence"] == vague["confidence"] and got["scores"] == vague["scores"]
+    assert strict.predict(IN_SCOPE)["intent"]["out_of_scope"] is False
+    assert strict.predict_batch(["hello", IN_SCOPE], as_arrays=True)["intent"]["out_of_scope"].tolist() == [True, False]
+
+
+def test_explain_threshold_out_of_scope(clf):
+    # The threshold decided: explain the in-scope label that fell short, and say why.
+    vague = clf.predict("hello")["intent"]
+    e = strict_model().explain("hello", top_n=3)[4]
+    assert e["head"] == "intent" and e["out_of_scope"] is True
+    assert e["label"] == vague["label"] != "out_of_scope"
+    assert e["answer"] == "out_of_scope"
+    assert e["min_confidence"] == pytest.approx(0.9)
+    assert e["confidence"] == pytest.approx(vague["confidence"])
+    assert e["out_of_scope_reason"] == "top confidence %.4f (%s) below min_confidence 0.9000: answered out_of_scope" % (
+        vague["confidence"], vague["label"])
+    assert e["positive"], "the top label's explanation names features"
+    # Chosen as the top label: no reason, and the answer is the label.
+    plain = clf.explain(AUTO_REPLY)[4]
+    assert plain["label"] == plain["answer"] == "out_of_scope" and plain["out_of_scope"] is True
+    assert plain["out_of_scope_reason"] == ""
 
 
 def test_pickle_round_trip(clf):

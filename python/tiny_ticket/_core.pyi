@@ -14,6 +14,7 @@ class HeadResult(TypedDict):
     confidence: float
     margin: float
     review: bool
+    out_of_scope: bool
     scores: Dict[str, float]
 
 class HeadArrays(TypedDict):
@@ -22,6 +23,7 @@ class HeadArrays(TypedDict):
     confidence: npt.NDArray[np.float32]
     margin: npt.NDArray[np.float32]
     review: npt.NDArray[np.bool_]
+    out_of_scope: npt.NDArray[np.bool_]
 
 class Attribution(TypedDict):
     name: str
@@ -39,6 +41,11 @@ class HeadExplanation(TypedDict):
     bias: float
     positive: List[Attribution]
     negative: List[Attribution]
+    answer: str
+    out_of_scope: bool
+    confidence: float
+    min_confidence: float
+    out_of_scope_reason: str
 
 Prediction = Dict[str, HeadResult]
 
@@ -61,7 +68,7 @@ class Classifier:
     def training(self) -> Optional[Dict[str, Any]]:
         """The trainer's report for a model trained in this process, else None."""
     def predict(self, text: str) -> Prediction:
-        """Classifies one ticket: {head: {label, confidence, margin, review, scores}}."""
+        """Classifies one ticket: {head: {label, confidence, margin, review, out_of_scope, scores}}."""
     @overload
     def predict_batch(self, texts: Iterable[str], threads: int = 0, as_arrays: Literal[False] = False) -> List[Prediction]: ...
     @overload

@@ -224,12 +224,22 @@ static void check_result(const tt_classifier* clf, const tt_result* r) {
         CHECK(n == tt_classifier_num_labels(clf, h));
         CHECK(li < n);
         CHECK(strcmp(tt_result_label(r, h), tt_classifier_label(clf, h, li)) == 0);
-        CHECK(sc != NULL && conf == sc[li]);
+        const int oos = tt_result_out_of_scope(r, h);
+        size_t top = 0;
+        CHECK(oos == 0 || oos == 1);
+        /* Answered out of scope exactly when the label is the head's out-of-scope label. */
+        CHECK(oos == (li == tt_classifier_out_of_scope_label(clf, h)));
+        /* Confidence is the top probability; the chosen label has it unless
+           the out-of-scope threshold replaced the answer. */
+        CHECK(sc != NULL && (conf == sc[li] || oos));
         for (i = 0; sc && i < n; ++i) {
             sum += sc[i];
-            if (i != li && sc[i] > second) second = sc[i];
-            if (sc[i] > conf) CHECK(!"the chosen label has the top score");
+            if (sc[i] > sc[top]) top = i;
+            if (sc[i] > conf) CHECK(!"confidence is the top score");
         }
+        for (i = 0; sc && i < n; ++i)
+            if (i != top && sc[i] > second) second = sc[i];
+        CHECK(sc == NULL || conf == sc[top]);
         CHECK(fabsf(sum - 1.0f) < 1e-4f);
         CHECK(fabsf(margin - (conf - second)) < 1e-6f);
         CHECK(tt_result_review(r, h) == 0 || tt_result_review(r, h) == 1);
@@ -246,6 +256,7 @@ static int same_as_flat(const tt_classifier* clf, const tt_result* r, const tt_h
         if (heads[h].confidence != tt_result_confidence(r, h)) return 0;
         if (heads[h].margin != tt_result_margin(r, h)) return 0;
         if ((int)heads[h].review != tt_result_review(r, h)) return 0;
+        if ((heads[h].label_index == tt_classifier_out_of_scope_label(clf, h)) != tt_result_out_of_scope(r, h)) return 0;
         if (scores && memcmp(scores + off, tt_result_scores(r, h), tt_result_num_scores(r, h) * sizeof(float)))
             return 0;
     }
@@ -479,6 +490,92 @@ static void test_threads(const tt_classifier* clf) {
     CHECK(last_error_is(TT_ERR_INVALID_UTF8, "byte 0"));
 }
 
+/* The out-of-scope flag: the shipped model's intent head has an
+   out_of_scope label (chosen when it scores highest); a copy of the model
+   with a 0.9 threshold on it also answers it below that top probability. */
+static void check_out_of_scope(const tt_classifier* clf, const char* text, int expected, float min_confidence) {
+    tt_workspace* ws = NULL;
+    const tt_result* r = NULL;
+    tt_head_result heads[8];
+    const size_t intent = 4;
+    size_t h;
+    CHECK_STATUS(tt_workspace_new(clf, &ws), TT_OK);
+    CHECK_STATUS(tt_predict(clf, ws, text, TT_NUL_TERMINATED, &r), TT_OK);
+    if (!r) {
+        tt_workspace_free(ws);
+        return;
+    }
+    check_result(clf, r);
+    CHECK(strcmp(tt_result_head_name(r, intent), "intent") == 0);
+    CHECK(tt_result_out_of_scope(r, intent) == expected);
+    if (tt_result_out_of_scope(r, intent) != expected) printf("     text: %s\n", text);
+    CHECK((strcmp(tt_result_label(r, intent), "out_of_scope") == 0) == expected);
+    if (expected && min_confidence > 0) CHECK(tt_result_confidence(r, intent) < min_confidence);
+    for (h = 0; h < intent; ++h) CHECK(tt_result_out_of_scope(r, h) == 0);
+    CHECK_STATUS(tt_predict_into(clf, NULL, text, TT_NUL_TERMINATED, heads, 8, NULL, 0), TT_OK);
+    CHECK(same_as_flat(clf, r, heads, NULL));
+    CHECK((heads[intent].label_index == tt_classifier_out_of_scope_label(clf, intent)) == expected);
+    tt_workspace_free(ws);
+}
+
+static const char* auto_reply = "I am out of the office until Monday with limited access to email";
+static const char* in_scope = "refund nahi mila, paisa wapas karo, order #4521";
+
+static void test_out_of_scope(const tt_classifier* clf, const char* model_path) {
+    const size_t intent = 4;
+    size_t h, len = 0;
+    char* json;
+    char* at;
+    const char* field = "\"out_of_scope\":{\"label\":\"out_of_scope\",\"min_confidence\":0.0}";
+    tt_classifier* strict = NULL;
+
+    CHECK(strcmp(tt_classifier_head_name(clf, intent), "intent") == 0);
+    CHECK(tt_classifier_out_of_scope_label(clf, intent) < tt_classifier_num_labels(clf, intent));
+    CHECK(strcmp(tt_classifier_label(clf, intent, tt_classifier_out_of_scope_label(clf, intent)), "out_of_scope") == 0);
+    CHECK(tt_classifier_out_of_scope_min_confidence(clf, intent) == 0.0f);
+    tt_clear_error();
+    for (h = 0; h < intent; ++h) {
+        CHECK(tt_classifier_out_of_scope_label(clf, h) == TT_NPOS);
+        CHECK(tt_classifier_out_of_scope_min_confidence(clf, h) == 0.0f);
+    }
+    CHECK(tt_last_error_code() == TT_OK); /* "no such label" is not an error */
+    CHECK(tt_classifier_out_of_scope_label(clf, 5) == TT_NPOS && tt_last_error_code() == TT_ERR_OUT_OF_RANGE);
+    CHECK(isnan(tt_classifier_out_of_scope_min_confidence(NULL, 0)) && tt_last_error_code() == TT_ERR_NULL_ARGUMENT);
+    CHECK(tt_result_out_of_scope(NULL, 0) == -1 && tt_last_error_code() == TT_ERR_NULL_ARGUMENT);
+
+    check_out_of_scope(clf, auto_reply, 1, 0);
+    check_out_of_scope(clf, in_scope, 0, 0);
+
+    json = read_file(model_path, &len);
+    CHECK(json != NULL);
+    if (!json) return;
+    at = strstr(json, field);
+    CHECK(at != NULL);
+    if (at) {
+        memcpy(at + strlen(field) - 4, "0.9}", 4);
+        CHECK_STATUS(tt_classifier_load_bytes(json, len, &strict), TT_OK);
+    }
+    if (strict) {
+        tt_workspace* ws = NULL;
+        const tt_result* r = NULL;
+        CHECK(fabsf(tt_classifier_out_of_scope_min_confidence(strict, intent) - 0.9f) < 1e-6f);
+        check_out_of_scope(strict, auto_reply, 1, 0);
+        check_out_of_scope(strict, in_scope, 0, 0);
+        /* A short, vague text: an in-scope intent on top, below 0.9, so the
+           threshold answers out of scope where the plain model does not. */
+        CHECK_STATUS(tt_workspace_new(clf, &ws), TT_OK);
+        CHECK_STATUS(tt_predict(clf, ws, "hello", TT_NUL_TERMINATED, &r), TT_OK);
+        if (r) {
+            CHECK(tt_result_out_of_scope(r, intent) == 0);
+            CHECK(tt_result_confidence(r, intent) < 0.9f);
+        }
+        check_out_of_scope(strict, "hello", 1, 0.9f);
+        tt_workspace_free(ws);
+        tt_classifier_free(strict);
+    }
+    free(json);
+}
+
 static void test_reference(const char* path) {
     tt_classifier* clf = NULL;
     const tt_result* r;
@@ -514,6 +611,7 @@ int main(int argc, char** argv) {
         test_batch(clf);
         test_load_bytes(clf, model);
         test_threads(clf);
+        test_out_of_scope(clf, model);
         tt_classifier_free(clf);
     }
     test_reference(reference);

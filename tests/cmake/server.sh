@@ -287,6 +287,29 @@ if "$cli" quantize "$model" "$tmp/int8.json" >/dev/null 2>"$tmp/quantize.err"; t
 else
     fail "tiny-ticket quantize failed: $(cat "$tmp/quantize.err")"
 fi
+# ?explain=1 when the out-of-scope threshold decided: the model with a 0.9
+# threshold on its intent head's out_of_scope label answers it for "hello";
+# the explanation is of the in-scope intent that fell short, with the reason,
+# byte for byte what `predict --explain` writes.
+oos_field='"out_of_scope":{"label":"out_of_scope","min_confidence":0.0}'
+if grep -qF "$oos_field" "$model"; then
+    sed 's/"out_of_scope":{"label":"out_of_scope","min_confidence":0.0}/"out_of_scope":{"label":"out_of_scope","min_confidence":0.9}/' \
+        "$model" >"$tmp/strict.json"
+    start_server "$tmp/stderr_strict" --model "$tmp/strict.json" --threads 1
+    pid8=$started_pid
+    hello='{"id":"h","text":"hello"}'
+    printf '%s\n' "$hello" | "$cli" predict --model "$tmp/strict.json" --explain >"$tmp/expected" ||
+        fail "cli predict --explain on the threshold model failed"
+    if request "threshold out of scope explain=1" 200 --data-binary "$hello" "http://127.0.0.1:$started_port/v1/classify?explain=1"; then
+        cmp -s "$tmp/body" "$tmp/expected" || fail "threshold explain=1: body differs from tiny-ticket predict --explain"
+        body_has "threshold explain=1" '"out_of_scope":true'
+        body_has "threshold explain=1" '"answer":"out_of_scope"'
+        body_has "threshold explain=1" 'below min_confidence 0.9000: answered out_of_scope'
+    fi
+    kill -TERM "$pid8"
+    wait "$pid8" || fail "threshold model server: non-zero exit after SIGTERM"
+    pid8=
+fi
 "$server" --model "$model" --read-timeout soon >/dev/null 2>&1
 [[ $? == 2 ]] || fail "--read-timeout soon: expected usage error (exit 2)"
 

@@ -94,7 +94,9 @@ typedef struct tt_workspace tt_workspace;   /* per-thread scratch + last result 
 typedef struct tt_result tt_result;         /* one text's answer, all heads */
 typedef struct tt_batch tt_batch;           /* many texts' answers */
 
-/** One head's answer in the flat form of tt_predict_into (fixed layout, 16 bytes). */
+/** One head's answer in the flat form of tt_predict_into (fixed layout, 16 bytes).
+    The head answered out of scope exactly when label_index equals
+    tt_classifier_out_of_scope_label(clf, head) (see there). */
 typedef struct tt_head_result {
     uint32_t label_index; /**< index of the chosen label in the head's labels */
     uint32_t review;      /**< 1: below the head's review thresholds, 0: not */
@@ -158,6 +160,17 @@ TT_API const char* tt_classifier_label(const tt_classifier* clf, size_t head, si
    (TT_NPOS on error). */
 TT_API size_t tt_classifier_num_scores(const tt_classifier* clf);
 TT_API size_t tt_classifier_score_offset(const tt_classifier* clf, size_t head);
+/* A head's "none of these" answer (the artifact's heads[i].out_of_scope): the
+   index of its out-of-scope label, or TT_NPOS when the head has none (no
+   error set then). A prediction answered out of scope exactly when its
+   label_index equals it: the label scored highest, or the top probability
+   was below tt_classifier_out_of_scope_min_confidence. This is how the flat
+   forms (tt_predict_into, tt_predict_batch_into) carry the flag without a
+   change to tt_head_result. Added in 0.1.0, ABI 1 unchanged. */
+TT_API size_t tt_classifier_out_of_scope_label(const tt_classifier* clf, size_t head);
+/* That head's threshold on the top probability, in [0, 1]; 0 for a head
+   without an out-of-scope label or threshold; NaN on error. */
+TT_API float tt_classifier_out_of_scope_min_confidence(const tt_classifier* clf, size_t head);
 
 /* ---- Workspace. ---- */
 
@@ -232,6 +245,12 @@ TT_API float tt_result_confidence(const tt_result* r, size_t head);
 TT_API float tt_result_margin(const tt_result* r, size_t head);
 /* 1 if the head asks for human review, 0 if not, -1 on error. */
 TT_API int tt_result_review(const tt_result* r, size_t head);
+/* 1 if the head answered its out-of-scope label ("none of these": the label
+   scored highest, or the top probability was below the head's threshold; the
+   `"out_of_scope": true` of `tiny-ticket predict`), 0 if not (always 0 for a
+   head without one), -1 on error. tt_result_confidence is then the top
+   probability, which the threshold compared. Added in 0.1.0, ABI 1 unchanged. */
+TT_API int tt_result_out_of_scope(const tt_result* r, size_t head);
 /* Number of scores of a head (its label count). */
 TT_API size_t tt_result_num_scores(const tt_result* r, size_t head);
 /* Every label's probability in label order; tt_result_num_scores(r, head)
