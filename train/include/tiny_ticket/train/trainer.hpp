@@ -165,11 +165,12 @@ struct train_config {
     adam_config optimizer = {};
     lr_schedule schedule = lr_schedule::linear;
     std::size_t batch_size = 32;
-    /// The linear schedule decays over this span, so it sets the step size
-    /// of every epoch, not only when training ends. 45 rather than 30: on
-    /// the tuning carve-outs of BANKING77 and CLINC150 (two seeds each) the
-    /// slower decay scored higher in all four runs (docs/training.md,
-    /// "Capacity"); 50 and 60 were no better.
+    /// The validated run's schedule decays over this span, so it sets the
+    /// step size of every epoch and with it the epoch early stopping picks;
+    /// a refit decays over that picked count instead. 45 rather than 30: on
+    /// the tuning carve-outs of BANKING77 and CLINC150 (two seeds each) it
+    /// scored higher in all four runs (docs/training.md, "Capacity"); 50
+    /// and 60 were no better.
     std::size_t max_epochs = 45;
     /// Stop after this many epochs without a better validation mean macro-F1.
     std::size_t patience = 10;
