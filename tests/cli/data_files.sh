@@ -14,11 +14,13 @@ assert set(heads) == {"department", "sentiment", "lead_intent", "churn_risk", "i
 keys = ["id", "text", *heads, "hinglish"]
 prefix = {"eval_tickets.jsonl": "ev", "dev_tickets.jsonl": "dv", "tune_tickets.jsonl": "tn", "train_tickets.jsonl": "tr",
           "eval2_tickets.jsonl": "e2", "negation_tickets.jsonl": "ng", "oos_train_tickets.jsonl": "oo",
-          "negation_train_tickets.jsonl": "nt"}
-# The newer sets carry a writing style (eval2, negation) and may answer
-# "none of the intents" (out_of_scope), which the shipped model cannot yet.
-styled = {"eval2_tickets.jsonl", "negation_tickets.jsonl"}
-with_oos = {"eval2_tickets.jsonl", "negation_tickets.jsonl", "oos_train_tickets.jsonl", "negation_train_tickets.jsonl"}
+          "negation_train_tickets.jsonl": "nt", "eval3_tickets.jsonl": "e3",
+          "style_train_tickets.jsonl": "st"}
+# The newer sets carry a writing style (eval2, negation, eval3) and may answer
+# "none of the intents" (out_of_scope).
+styled = {"eval2_tickets.jsonl", "negation_tickets.jsonl", "eval3_tickets.jsonl", "style_train_tickets.jsonl"}
+with_oos = {"eval2_tickets.jsonl", "negation_tickets.jsonl", "oos_train_tickets.jsonl", "negation_train_tickets.jsonl",
+            "eval3_tickets.jsonl", "style_train_tickets.jsonl"}
 files = sorted(glob.glob(os.path.join(src, "tests", "data", "*.jsonl")))
 assert {os.path.basename(f) for f in files} == set(prefix), files
 ids, counts = set(), {}

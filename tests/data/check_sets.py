@@ -49,7 +49,7 @@ FILES = {
     "oos_train_tickets.jsonl": ("oo", True, False, OOS),
     "negation_train_tickets.jsonl": ("nt", True, False, None),
     "eval3_tickets.jsonl": ("e3", True, True, None),
-    "style_train_tickets.jsonl": ("st", True, False, None),
+    "style_train_tickets.jsonl": ("st", True, True, None),
 }
 OLD = ["eval_tickets.jsonl", "dev_tickets.jsonl", "tune_tickets.jsonl",
        "train_tickets.jsonl"]
