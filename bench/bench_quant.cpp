@@ -50,7 +50,7 @@ const quant_data& data() {
         const char* model_env = std::getenv("TINY_TICKET_QUANT_MODEL");
         const char* texts_env = std::getenv("TINY_TICKET_QUANT_TEXTS");
         const std::filesystem::path model =
-            model_env && *model_env ? model_env : source_dir / "models" / "tiny_ticket-default-v5.json";
+            model_env && *model_env ? model_env : source_dir / "models" / "tiny_ticket-default-v6.json";
         const std::filesystem::path eval =
             texts_env && *texts_env ? texts_env : source_dir / "tests" / "data" / "eval_tickets.jsonl";
         if (!std::filesystem::exists(model) || !std::filesystem::exists(eval)) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The shipped model (models/tiny_ticket-default-v5.json) on the hand-written
+// The shipped model (models/tiny_ticket-default-v6.json) on the hand-written
 // evaluation tickets (tests/data/eval_tickets.jsonl, 404 tickets of 2-40
 // words, English and Hinglish), both read at run time: every stage of
 // predict, whole predicts in float and double, artifact loading, and
@@ -92,7 +92,7 @@ namespace {
 const std::filesystem::path shipped_model_path = [] {
     const char* env = std::getenv("TINY_TICKET_SHIPPED_MODEL");
     return env && *env ? std::filesystem::path(env)
-                       : std::filesystem::path(TINY_TICKET_SOURCE_DIR) / "models" / "tiny_ticket-default-v5.json";
+                       : std::filesystem::path(TINY_TICKET_SOURCE_DIR) / "models" / "tiny_ticket-default-v6.json";
 }();
 const std::filesystem::path eval_path = std::filesystem::path(TINY_TICKET_SOURCE_DIR) / "tests" / "data" / "eval_tickets.jsonl";
 

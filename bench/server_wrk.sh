@@ -6,11 +6,11 @@
 # ?output=full (the default) and ?output=labels.
 #
 # Usage: bench/server_wrk.sh [BUILD_DIR] [MODEL] [SECONDS] [CONNECTIONS]
-#   defaults: build, models/tiny_ticket-default-v5.json, 10, 8
+#   defaults: build, models/tiny_ticket-default-v6.json, 10, 8
 # Needs: wrk (Debian: apt-get install wrk). Traffic stays on 127.0.0.1.
 set -euo pipefail
 
-build=${1:-build} model=${2:-models/tiny_ticket-default-v5.json} secs=${3:-10} conns=${4:-8}
+build=${1:-build} model=${2:-models/tiny_ticket-default-v6.json} secs=${3:-10} conns=${4:-8}
 server=$build/examples/server
 command -v wrk >/dev/null || { echo "wrk not found (Debian: apt-get install wrk)" >&2; exit 1; }
 [[ -x $server ]] || { echo "$server not built" >&2; exit 1; }

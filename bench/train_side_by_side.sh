@@ -21,7 +21,7 @@ set -euo pipefail
 build=${1:-build} shared=${2:-../shared} threads=${3:-2}
 src=$(cd "$(dirname "$0")/.." && pwd)
 cli=$build/examples/tiny-ticket
-shipped=$src/models/tiny_ticket-default-v5.json
+shipped=$src/models/tiny_ticket-default-v6.json
 if [[ ! -f $shared/data/banking77/train.csv || ! -f $shared/data/banking77/test.csv || ! -f $shared/data/clinc150/data_full.json ]]; then
     echo "skipped: BANKING77 or CLINC150 not found under $shared/data"
     exit 0

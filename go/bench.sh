@@ -34,7 +34,7 @@ trap 'rm -rf "$out"' EXIT
 (cd "$here/tinyticket" && go test -c -o "$out/tinyticket.test" .)
 
 models=()
-for m in shipped:"$src/models/tiny_ticket-default-v5.json" reference:"$shared/compat/tickets-inf/model.json"; do
+for m in shipped:"$src/models/tiny_ticket-default-v6.json" reference:"$shared/compat/tickets-inf/model.json"; do
   if [ -f "${m#*:}" ]; then models+=("$m"); else echo "bench.sh: ${m#*:} absent, ${m%%:*} skipped"; fi
 done
 echo "$(go version | cut -d' ' -f3), GOMAXPROCS=${GOMAXPROCS:-$(nproc)},$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)," \

@@ -9,9 +9,12 @@
 # then the same for any --score FILE (never trained on).
 #
 # Usage: models/cross_validate.sh BUILD_DIR WORK_DIR CONFIG [--extra FILE ...] [--score FILE ...] [--exclude-near FILE ...]
+#                                   [--train-arg ARG ...]
 #   BUILD_DIR  a Release build with examples/tiny-ticket
 #   WORK_DIR   where the corpus, folds and models go (reused: the corpus is generated once)
 #   CONFIG     the training configuration (e.g. models/default-config.json)
+#   --train-arg ARG  passed to every `tiny-ticket train` as is (repeatable, one word each), e.g.
+#              --train-arg --embeddings --train-arg none, so a recipe is scored exactly as shipped
 # Example (the shipped v4 recipe):
 #   models/cross_validate.sh build build/cv-v4 models/default-config.json \
 #     --extra tests/data/train_tickets.jsonl --exclude-near tests/data/eval_tickets.jsonl
@@ -22,12 +25,13 @@ shift 3
 src=$(cd "$(dirname "$0")/.." && pwd)
 cli=$build/examples/tiny-ticket
 [[ -x $cli ]] || { echo "cross_validate: $cli not found (build the tiny-ticket target)" >&2; exit 1; }
-extra=() score=() near=()
+extra=() score=() near=() targs=()
 while [[ $# -gt 0 ]]; do
     case $1 in
         --extra) extra+=("$2"); shift 2 ;;
         --score) score+=("$2"); shift 2 ;;
         --exclude-near) near+=("$2"); shift 2 ;;
+        --train-arg) targs+=("$2"); shift 2 ;;
         *) echo "cross_validate: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
@@ -53,6 +57,7 @@ PY
 args=()
 for f in "${extra[@]}"; do args+=(--repeat "$f=20"); done
 for f in "${near[@]}"; do args+=(--exclude-near "$f"); done
+args+=("${targs[@]}")
 for k in 0 1 2 3 4; do
     "$cli" train --data "$work/synth.jsonl" --repeat "$work/rest$k.jsonl=20" "${args[@]}" \
         --config "$config" --out "$work/model$k.json" --quiet >"$work/train$k.log" 2>&1 ||

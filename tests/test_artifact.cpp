@@ -210,7 +210,7 @@ TEST_CASE("save_model writes atomically and reports unwritable paths") {
 // the first statement. Before predictions shared the model, `label` read
 // freed memory (ASan reports a heap-use-after-free here).
 TEST_CASE("a prediction returned by value outlives its classifier") {
-    const auto path = std::filesystem::path(TINY_TICKET_SOURCE_DIR) / "models" / "tiny_ticket-default-v5.json";
+    const auto path = std::filesystem::path(TINY_TICKET_SOURCE_DIR) / "models" / "tiny_ticket-default-v6.json";
     auto p = tiny_ticket::load_classifier(path).predict("I was charged twice, please refund my money");
     CHECK(p["intent"].label == "refund");
     CHECK(p["intent"].name == "intent");

@@ -582,7 +582,7 @@ TEST_CASE("malformed quantized artifacts give errors with JSON paths") {
 }
 
 TEST_CASE("int8 agreement with float on the shipped model over the evaluation set") {
-    const auto model_path = source_dir / "models" / "tiny_ticket-default-v5.json";
+    const auto model_path = source_dir / "models" / "tiny_ticket-default-v6.json";
     const auto eval_path = source_dir / "tests" / "data" / "eval_tickets.jsonl";
     REQUIRE(std::filesystem::exists(model_path));
     REQUIRE(std::filesystem::exists(eval_path));
@@ -644,7 +644,7 @@ TEST_CASE("int8 agreement with float on the shipped model over the evaluation se
 }
 
 TEST_CASE("folded int8 network: the unfolded logits on the shipped model over tests/data, both modes") {
-    const auto model_path = source_dir / "models" / "tiny_ticket-default-v5.json";
+    const auto model_path = source_dir / "models" / "tiny_ticket-default-v6.json";
     REQUIRE(std::filesystem::exists(model_path));
     const auto fm = load_model(model_path);
     const auto texts = data_texts();
@@ -714,7 +714,7 @@ TEST_CASE("folded int8 network on the toy model: float and double, refusals") {
 }
 
 TEST_CASE("folded int8 predict on the shipped model keeps its buffers once warm") {
-    const auto fm = load_model(source_dir / "models" / "tiny_ticket-default-v5.json");
+    const auto fm = load_model(source_dir / "models" / "tiny_ticket-default-v6.json");
     const auto texts = data_texts();
     for (auto mode : {quant_mode::weight_only, quant_mode::full}) {
         const classifier q(quantize(fm, mode));

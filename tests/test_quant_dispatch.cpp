@@ -313,7 +313,7 @@ TEST_CASE("shipped model, int8: every kernel set gives the scalar kernels' logit
     // networks add rowsum16_i32. Integer kernels are exact, so full-mode
     // logits must match bit for bit; gather_f may differ by fused
     // multiply-add rounding in builds that target FMA.
-    const auto model_path = std::filesystem::path(TINY_TICKET_SOURCE_DIR) / "models" / "tiny_ticket-default-v5.json";
+    const auto model_path = std::filesystem::path(TINY_TICKET_SOURCE_DIR) / "models" / "tiny_ticket-default-v6.json";
     REQUIRE(std::filesystem::exists(model_path));
     const auto fm = load_model(model_path);
     const auto texts = eval_texts();

@@ -377,7 +377,7 @@ TEST_CASE("ensembles, --init and dim truncation work with pretrained rows") {
 }
 
 TEST_CASE("an artifact without pretrained rows loads and saves as before") {
-    const auto shipped = std::filesystem::path(TINY_TICKET_SOURCE_DIR) / "models" / "tiny_ticket-default-v5.json";
+    const auto shipped = std::filesystem::path(TINY_TICKET_SOURCE_DIR) / "models" / "tiny_ticket-default-v6.json";
     const auto m = load_model<float>(shipped);
     CHECK_FALSE(m.features.embedding.int8_rows);
     CHECK(m.features.embedding.source.empty());

@@ -7,7 +7,7 @@
 
 int main(int argc, char** argv) {
     try {
-        const auto clf = tiny_ticket::load_classifier(argc > 1 ? argv[1] : "models/tiny_ticket-default-v5.json");
+        const auto clf = tiny_ticket::load_classifier(argc > 1 ? argv[1] : "models/tiny_ticket-default-v6.json");
         for (const char* ticket : {"refund nahi mila, paisa wapas karo", "Where is my order #4521?",
                                    "The app crashes every time I log in"}) {
             std::cout << ticket << '\n';
@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
         }
     } catch (const tiny_ticket::error& e) {  // missing or invalid model file: the message says where and why
         std::cerr << e.what() << "\nusage: quickstart [MODEL.json] (default: the shipped "
-                     "models/tiny_ticket-default-v5.json, relative to the working directory)\n";
+                     "models/tiny_ticket-default-v6.json, relative to the working directory)\n";
         return 1;
     }
 }

@@ -31,7 +31,7 @@ namespace {
 constexpr const char* usage =
     "server [--model PATH] [--host ADDR] [--port N] [--max-body-bytes N] [--max-batch N] [--threads N]\n"
     "       [--read-timeout SECONDS] [--write-timeout SECONDS] [--idle-timeout SECONDS]\n"
-    "  --model           artifact (default: models/tiny_ticket-default-v5.json)\n"
+    "  --model           artifact (default: models/tiny_ticket-default-v6.json)\n"
     "  --host            address to bind (default 127.0.0.1; 0.0.0.0 listens on every interface)\n"
     "  --port            TCP port (default 8080; 0 picks a free port, printed on stderr)\n"
     "  --max-body-bytes  larger request bodies get 413, whatever their Content-Type (default 1048576)\n"
@@ -236,7 +236,7 @@ int run(const std::vector<std::string>& argv) {
                              "write-timeout", "idle-timeout"},
                       {});
     if (!a.positional().empty()) throw cli::usage_error("unexpected argument '" + a.positional()[0] + "'");
-    const std::string model_path = a.value("model").value_or("models/tiny_ticket-default-v5.json");
+    const std::string model_path = a.value("model").value_or("models/tiny_ticket-default-v6.json");
     const std::string host = a.value("host").value_or("127.0.0.1");
     const int port = static_cast<int>(a.integer("port", 8080, 0, 65535));
     const auto max_body = static_cast<std::size_t>(a.integer("max-body-bytes", 1 << 20, 1, 1LL << 34));

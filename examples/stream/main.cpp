@@ -25,7 +25,7 @@ namespace {
 constexpr const char* usage =
     "stream [--model PATH] [--output full|compact|labels] [--format jsonl|tsv|csv] [--threads N]\n"
     "       [--chunk LINES] [--explain] [--no-progress] < in > out\n"
-    "  --model    artifact (default: models/tiny_ticket-default-v5.json)\n"
+    "  --model    artifact (default: models/tiny_ticket-default-v6.json)\n"
     "  --output   full (default), compact (label, confidence, review per head) or labels\n"
     "  --format   jsonl (default), tsv or csv (header line, then id and one column per head)\n"
     "  --threads  1 (default): one thread, line by line; N > 1: a reader, N workers and a\n"
@@ -87,7 +87,7 @@ int run(const std::vector<std::string>& argv) {
     const cli::args a(argv, {"model", "threads", "chunk", "output", "format"}, {"explain", "no-progress"});
     if (!a.positional().empty()) throw cli::usage_error("unexpected argument '" + a.positional()[0] + "'");
     const cli::bulk_args b = cli::read_bulk_args(a);
-    const auto clf = tiny_ticket::load_classifier(a.value("model").value_or("models/tiny_ticket-default-v5.json"));
+    const auto clf = tiny_ticket::load_classifier(a.value("model").value_or("models/tiny_ticket-default-v6.json"));
     const cli::prediction_writer writer(clf, b.mode, b.format);
     std::optional<tiny_ticket::explainer> explainer;
     if (b.explain) explainer.emplace(clf);

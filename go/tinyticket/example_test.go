@@ -12,7 +12,7 @@ import (
 
 // The example of go/README.md, run by go test.
 func Example() {
-	clf, err := tinyticket.Load("../../models/tiny_ticket-default-v5.json") // or LoadBytes(data)
+	clf, err := tinyticket.Load("../../models/tiny_ticket-default-v6.json") // or LoadBytes(data)
 	if err != nil {
 		log.Fatal(err) // *tinyticket.Error: errors.Is(err, tinyticket.ErrIO), ErrParse, ErrVersion, ...
 	}

@@ -7,7 +7,7 @@
 // The C library is found with pkg-config (package tiny_ticket_c); see
 // go/README.md for installing it.
 //
-//	clf, err := tinyticket.Load("models/tiny_ticket-default-v5.json")
+//	clf, err := tinyticket.Load("models/tiny_ticket-default-v6.json")
 //	if err != nil { ... }
 //	defer clf.Close()
 //	p, err := clf.Predict("refund nahi mila, paisa wapas karo")

@@ -20,7 +20,7 @@ import (
 
 // Paths relative to this package's folder (go/tinyticket); the third-party
 // folder is TINY_TICKET_SHARED_DIR or ../shared beside the checkout.
-func shippedModel() string { return filepath.Join("..", "..", "models", "tiny_ticket-default-v5.json") }
+func shippedModel() string { return filepath.Join("..", "..", "models", "tiny_ticket-default-v6.json") }
 
 func sharedDir() string {
 	if d := os.Getenv("TINY_TICKET_SHARED_DIR"); d != "" {

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Classify a partitioned JSONL archive with Dask, each worker loading the model once.
 
-    python python/examples/dask_classify.py --model models/tiny_ticket-default-v5.json \
+    python python/examples/dask_classify.py --model models/tiny_ticket-default-v6.json \
         --input 'archive/part-*.jsonl' --output labels.parquet --workers 2
 
 Each input file is one partition of ``{"id", "text", ...}`` lines. Every
@@ -13,7 +13,7 @@ per worker process, so tasks carry a path, not the model.
 evaluation tickets, repeated) to measure throughput:
 
     python python/examples/dask_classify.py --make-archive 400000 --input /tmp/archive \
-        --model models/tiny_ticket-default-v5.json --workers 1 2
+        --model models/tiny_ticket-default-v6.json --workers 1 2
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ def make_archive(folder: str, tickets: int, partitions: int, source: Path) -> Li
 def main(argv: Optional[Sequence[str]] = None) -> int:
     repo = Path(__file__).resolve().parents[2]
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--model", default=str(repo / "models" / "tiny_ticket-default-v5.json"))
+    ap.add_argument("--model", default=str(repo / "models" / "tiny_ticket-default-v6.json"))
     ap.add_argument("--input", required=True, help="a glob of JSONL files, or a folder of part-*.jsonl")
     ap.add_argument("--output", help="write the labels here (.parquet or .csv)")
     ap.add_argument("--workers", type=int, nargs="+", default=[2], help="worker processes; several values: one run each")

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-MODEL = REPO / "models" / "tiny_ticket-default-v5.json"
+MODEL = REPO / "models" / "tiny_ticket-default-v6.json"
 DATA = REPO / "tests" / "data"
 SHARED = Path(os.environ.get("TINY_TICKET_SHARED_DIR", REPO.parent / "shared"))
 

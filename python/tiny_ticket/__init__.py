@@ -2,7 +2,7 @@
 """tiny_ticket: multi-head support-ticket classification at C++ speed.
 
     >>> import tiny_ticket
-    >>> clf = tiny_ticket.load("models/tiny_ticket-default-v5.json")
+    >>> clf = tiny_ticket.load("models/tiny_ticket-default-v6.json")
     >>> clf.predict("refund not received yet, very upset")["intent"]["label"]
     'refund'
 

@@ -597,7 +597,7 @@ static void test_reference(const char* path) {
 }
 
 int main(int argc, char** argv) {
-    const char* model = argc > 1 ? argv[1] : "models/tiny_ticket-default-v5.json";
+    const char* model = argc > 1 ? argv[1] : "models/tiny_ticket-default-v6.json";
     const char* reference = argc > 2 ? argv[2] : NULL;
     const char* tmpdir = argc > 3 ? argv[3] : ".";
     tt_classifier* clf = NULL;

@@ -6,7 +6,7 @@
 # bytes); bad description files fail with the file and JSON path.
 set -euo pipefail
 exe=$1 src=$2
-model=$src/models/tiny_ticket-default-v5.json
+model=$src/models/tiny_ticket-default-v6.json
 descriptions=$src/docs/label-descriptions.json
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }

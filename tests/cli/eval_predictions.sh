@@ -3,7 +3,7 @@
 # gold as the model, side by side, with missing and extra ids reported.
 set -euo pipefail
 exe=$1 src=$2 shared=$3
-model=$src/models/tiny_ticket-default-v5.json
+model=$src/models/tiny_ticket-default-v6.json
 [ -f "$model" ] || { echo "missing $model"; exit 1; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }

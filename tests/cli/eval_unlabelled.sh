@@ -3,7 +3,7 @@
 # labelled row is reported as such (text and --json), not as accuracy 0.
 set -euo pipefail
 exe=$1 src=$2
-model=$src/models/tiny_ticket-default-v5.json
+model=$src/models/tiny_ticket-default-v6.json
 [ -f "$model" ] || { echo "missing $model"; exit 1; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }

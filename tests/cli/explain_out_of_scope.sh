@@ -4,7 +4,7 @@
 # highest and fell short, with the reason; otherwise nothing changes.
 set -euo pipefail
 exe=$1 src=$2
-model=$src/models/tiny_ticket-default-v5.json
+model=$src/models/tiny_ticket-default-v6.json
 [ -f "$model" ] || { echo "missing $model"; exit 1; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 

@@ -4,7 +4,7 @@
 # train choosing the threshold on --valid rows.
 set -euo pipefail
 exe=$1 src=$2 shared=$3
-model=$src/models/tiny_ticket-default-v5.json
+model=$src/models/tiny_ticket-default-v6.json
 [ -f "$model" ] || { echo "missing $model"; exit 1; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }

@@ -3,7 +3,7 @@
 set -euo pipefail
 exe=$1 src=$2 shared=$3
 # The shipped model: this contract needs no third-party data.
-model=$src/models/tiny_ticket-default-v5.json
+model=$src/models/tiny_ticket-default-v6.json
 [ -f "$model" ] || { echo "missing $model"; exit 1; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }

@@ -6,7 +6,7 @@ set -euo pipefail
 exe=$1 src=$2
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-model=$src/models/tiny_ticket-default-v5.json
+model=$src/models/tiny_ticket-default-v6.json
 texts=$src/tests/data/eval_tickets.jsonl
 
 for mode in weight-only full; do

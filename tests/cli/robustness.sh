@@ -5,7 +5,7 @@ set -euo pipefail
 exe=$1 src=$2
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-model=$src/models/tiny_ticket-default-v5.json
+model=$src/models/tiny_ticket-default-v6.json
 
 # A small training file: two heads, enough rows for every label.
 python3 - "$tmp/train.jsonl" <<'PY'

@@ -21,7 +21,7 @@ case $mode in
     err=$("$exe" 2>&1 >/dev/null); rc=$?
     echo "$err"
     [ $rc -eq 1 ] || { echo "FAIL: expected exit 1 without the model, got $rc"; exit 1; }
-    grep -q "tiny_ticket-default-v5.json" <<<"$err" && grep -q "usage: quickstart \[MODEL.json\]" <<<"$err" \
+    grep -q "tiny_ticket-default-v6.json" <<<"$err" && grep -q "usage: quickstart \[MODEL.json\]" <<<"$err" \
       || { echo "FAIL: the error neither names the model nor says how to pass one"; exit 1; }
     ;;
   *) echo "unknown mode $mode"; exit 2 ;;

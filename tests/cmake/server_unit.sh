@@ -13,7 +13,7 @@
 set -u
 server=$1 src=$2
 unit=$src/examples/server/tiny-ticket-server.service
-model=$src/models/tiny_ticket-default-v5.json
+model=$src/models/tiny_ticket-default-v6.json
 for tool in curl python3; do
     command -v "$tool" >/dev/null 2>&1 || { echo "server unit test: $tool not found; skipped"; exit 77; }
 done
