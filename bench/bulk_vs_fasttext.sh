@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Whole-process bulk classification, side by side in one run:
-#   tiny-ticket predict --output labels|compact|full   against
+#   tiny-ticket predict --output labels|compact|full   (every core, the default,
+#   and --threads 1)   against
 #   fasttext predict  and  fasttext predict-prob ... -1
 # on the 3,080 BANKING77 test texts x16 (49,280 lines), both models trained on
 # the BANKING77 train split (tiny-ticket train defaults, fastText supervised
@@ -74,6 +75,9 @@ add "stream --output full --threads 1"     "$stream --model $tt --output full --
 add "stream --output full --threads 2"     "$stream --model $tt --output full --threads 2 < $jin"
 add "stream --output labels --threads 1"   "$stream --model $tt --output labels --threads 1 < $jin"
 add "stream --output labels --threads 2"   "$stream --model $tt --output labels --threads 2 < $jin"
+# predict uses every core by default; the same commands on one thread.
+add "tiny-ticket predict --output labels --threads 1" "$cli predict --model $tt --output labels --threads 1 < $in"
+add "tiny-ticket predict --output full --threads 1"   "$cli predict --model $tt --output full --threads 1 < $in"
 
 declare -A times
 for ((r = 0; r < runs; r++)); do
@@ -98,8 +102,10 @@ for i in "${!cmds[@]}"; do
 done
 ratio() { awk -v a="${med[$1]}" -v b="${med[$2]}" 'BEGIN { printf "%.2fx", a / b }'; }
 echo
-echo "labels vs fasttext predict:            $(ratio 0 2) (goal >= 5x)"
-echo "full vs fasttext predict-prob -1:      $(ratio 1 4) (goal >= 2x)"
+echo "labels vs fasttext predict:            $(ratio 0 2) (goal >= 5x; $(nproc) cores)"
+echo "full vs fasttext predict-prob -1:      $(ratio 1 4) (goal >= 2x; $(nproc) cores)"
+echo "labels, 1 thread vs fasttext predict:  $(ratio 0 13)"
+echo "full, 1 thread vs predict-prob -1:     $(ratio 1 14)"
 echo "labels, int8 vs fasttext predict:      $(ratio 0 7)"
 echo "full, int8 vs fasttext predict-prob:   $(ratio 1 8)"
 echo "stream full, 2 threads vs 1:           $(ratio 9 10) (goal >= 1.7x)"

@@ -46,14 +46,15 @@ struct bulk_args {
     bool explain = false;
 };
 
-inline bulk_args read_bulk_args(const args& a) {
+/// `default_threads` applies without --threads (0: one per core).
+inline bulk_args read_bulk_args(const args& a, unsigned default_threads = 1) {
     bulk_args b;
     b.mode = parse_output_mode(a.value("output").value_or("full"));
     b.format = parse_output_format(a.value("format").value_or("jsonl"));
     b.explain = a.flag("explain");
     if (b.explain && (b.mode != output_mode::full || b.format != output_format::jsonl))
         throw usage_error("--explain needs --output full --format jsonl");
-    b.threads = static_cast<unsigned>(a.integer("threads", 1, 0, 1024));
+    b.threads = static_cast<unsigned>(a.integer("threads", default_threads, 0, 1024));
     if (b.threads == 0) b.threads = std::max(1u, std::thread::hardware_concurrency());
     b.chunk = static_cast<std::size_t>(a.integer("chunk", 1024, 1, 1 << 24));
     return b;
@@ -75,7 +76,10 @@ namespace bulk_detail {
 
 /// Splits `buf` into chunks of at most `max_lines` whole lines. Keeps the
 /// incomplete tail in `buf` unless `eof`. Returns false as soon as `emit` does.
-inline bool cut(std::string& buf, std::size_t max_lines, bool eof, const std::function<bool(std::string&&, std::size_t)>& emit) {
+/// `emit` gets a view into `buf`, valid during the call (copied into a
+/// chunk's reused input buffer, so no chunk allocates once warm).
+inline bool cut(std::string& buf, std::size_t max_lines, bool eof,
+                const std::function<bool(std::string_view, std::size_t)>& emit) {
     std::size_t start = 0;
     while (start < buf.size()) {
         std::size_t pos = start, lines = 0;
@@ -90,7 +94,7 @@ inline bool cut(std::string& buf, std::size_t max_lines, bool eof, const std::fu
             ++lines;
         }
         if (lines == 0) break;
-        if (!emit(buf.substr(start, pos - start), lines)) return false;
+        if (!emit(std::string_view(buf).substr(start, pos - start), lines)) return false;
         start = pos;
     }
     buf.erase(0, start);
@@ -120,7 +124,7 @@ void process(const Clf& clf, Ws& ws, const prediction_writer& w, const bulk_opti
             w.write_error(c.out, t.id, t.error);
             continue;
         }
-        const auto& p = clf.predict(t.text, ws);
+        const auto& p = clf.predict(t.text, ws, w.detail());
         if (o.explainer) {
             const tiny_ticket::explanation e = o.explainer->explain(t.text);
             w.write(c.out, t.id, p, &e);
@@ -179,8 +183,8 @@ std::size_t run_bulk(const tiny_ticket::basic_classifier<T>& clf, const predicti
         bool more = true;
         while (more) {
             more = read_more(buf);
-            bulk_detail::cut(buf, o.chunk, !more, [&](std::string&& in, std::size_t lines) {
-                c.in = std::move(in);
+            bulk_detail::cut(buf, o.chunk, !more, [&](std::string_view in, std::size_t lines) {
+                c.in.assign(in);
                 c.out.clear();
                 c.errors.clear();
                 c.failures = 0;
@@ -202,6 +206,11 @@ std::size_t run_bulk(const tiny_ticket::basic_classifier<T>& clf, const predicti
     std::condition_variable changed;
     std::deque<std::shared_ptr<chunk>> in_order;  // every chunk not yet written, in input order
     std::deque<std::shared_ptr<chunk>> todo;      // chunks no worker has taken yet
+    // Written chunks, handed back to the reader with their buffers: a fresh
+    // chunk grew its output string from nothing (megabytes for --output full)
+    // and the kernel zeroed every new page of it, costing the workers more
+    // than the one-thread loop, which reuses a single chunk.
+    std::vector<std::shared_ptr<chunk>> spare;
     bool eof = false, stop = false;
     std::exception_ptr error;
 
@@ -216,15 +225,28 @@ std::size_t run_bulk(const tiny_ticket::basic_classifier<T>& clf, const predicti
             bool more = true, going = true;
             while (more && going) {
                 more = read_more(buf);
-                going = bulk_detail::cut(buf, o.chunk, !more, [&](std::string&& in, std::size_t lines) {
-                    auto c = std::make_shared<chunk>();
-                    c->in = std::move(in);
+                going = bulk_detail::cut(buf, o.chunk, !more, [&](std::string_view in, std::size_t lines) {
+                    std::shared_ptr<chunk> c;
+                    {
+                        // Only this thread adds chunks, so the room waited for stays.
+                        std::unique_lock<std::mutex> lock(m);
+                        changed.wait(lock, [&] { return stop || in_order.size() < max_in_flight; });
+                        if (stop) return false;  // the writer or a worker failed
+                        if (!spare.empty()) {
+                            c = std::move(spare.back());
+                            spare.pop_back();
+                        }
+                    }
+                    if (!c) c = std::make_shared<chunk>();
+                    c->in.assign(in);
+                    c->out.clear();
+                    c->errors.clear();
+                    c->failures = 0;
+                    c->done = false;
                     c->first_line = next_line;
                     c->lines = lines;
                     next_line += lines;
-                    std::unique_lock<std::mutex> lock(m);
-                    changed.wait(lock, [&] { return stop || in_order.size() < max_in_flight; });
-                    if (stop) return false;  // the writer or a worker failed
+                    std::lock_guard<std::mutex> lock(m);
                     in_order.push_back(c);
                     todo.push_back(std::move(c));
                     changed.notify_all();
@@ -279,6 +301,8 @@ std::size_t run_bulk(const tiny_ticket::basic_classifier<T>& clf, const predicti
             fail(std::current_exception());
             break;
         }
+        std::lock_guard<std::mutex> lock(m);
+        spare.push_back(std::move(c));
     }
     reader.join();
     for (auto& th : workers) th.join();

@@ -49,7 +49,7 @@ int predict_file(const tiny_ticket::classifier& clf, const cli::prediction_write
             id.type = cli::ticket_id::kind::string;
             id.text = row.id;
         }
-        const auto& p = clf.predict(row.text, ws);
+        const auto& p = clf.predict(row.text, ws, writer.detail());
         std::optional<tiny_ticket::explanation> e;
         if (explainer) e = explainer->explain(row.text);
         writer.write(out, id, p, e ? &*e : nullptr);
@@ -65,7 +65,9 @@ int predict_file(const tiny_ticket::classifier& clf, const cli::prediction_write
 int run_predict(const std::vector<std::string>& argv) {
     const cli::args a(argv, {"model", "text", "data", "text-column", "id", "output", "format", "threads", "chunk"}, {"explain"});
     if (!a.positional().empty()) throw cli::usage_error("unexpected argument '" + a.positional()[0] + "'");
-    const cli::bulk_args b = cli::read_bulk_args(a);
+    // Every core by default: whole-file runs are what bulk prediction is
+    // for, and the output is the same in order and bytes with any count.
+    const cli::bulk_args b = cli::read_bulk_args(a, 0);
     const auto clf = tiny_ticket::load_classifier(a.required("model"));
     const cli::prediction_writer writer(clf, b.mode, b.format);
     std::optional<tiny_ticket::explainer> explainer;
@@ -81,7 +83,7 @@ int run_predict(const std::vector<std::string>& argv) {
     if (!a.all("text-column").empty() || a.value("id")) throw cli::usage_error("options --text-column and --id need --data");
     if (auto text = a.value("text")) {
         auto ws = clf.make_workspace();
-        const auto& p = clf.predict(*text, ws);
+        const auto& p = clf.predict(*text, ws, writer.detail());
         std::string out;
         writer.header(out);
         std::optional<tiny_ticket::explanation> e;
@@ -126,7 +128,7 @@ const cli::registrar predict_registrar(
     "  none of its other labels and adds \"out_of_scope\": true|false (full, compact) or a\n"
     "  <head>.out_of_scope column (compact tsv/csv).\n"
     "  --threads  threads reading, classifying and writing chunks of lines, output order kept;\n"
-    "             0 = one per core (default 1)\n"
+    "             0 = one per core (default 0; 1 runs everything in one thread)\n"
     "  --chunk    most lines per chunk (default 1024)\n"
     "  --explain  adds to each head an \"explain\" object: the features that pushed its\n"
     "             label up (\"positive\") or down (\"negative\") the most, in logit units.\n"

@@ -282,6 +282,11 @@ public:
 
     output_mode mode() const noexcept { return mode_; }
     output_format format() const noexcept { return format_; }
+    /// What a prediction must hold for this writer: labels output prints
+    /// nothing the softmax would add.
+    tiny_ticket::prediction_detail detail() const noexcept {
+        return mode_ == output_mode::labels ? tiny_ticket::prediction_detail::labels : tiny_ticket::prediction_detail::full;
+    }
 
     /// The header line of tsv and csv output; nothing for jsonl.
     void header(std::string& out) const {

@@ -500,13 +500,22 @@ inline std::string read_file(const std::filesystem::path& path, std::size_t max_
     if (std::filesystem::is_directory(st)) throw artifact_error(errc::io, path.string(), "cannot read: is a directory");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw artifact_error(errc::io, path.string(), "cannot open for reading");
+    std::string data;
     if (std::filesystem::is_regular_file(st)) {
         const auto size = std::filesystem::file_size(path, ec);
         if (!ec && size > max_bytes)
             throw artifact_error(errc::limit, path.string(), "file is " + std::to_string(size) + " bytes, limit is " +
                                                                  std::to_string(max_bytes));
+        // One read into a buffer of the file's size: growing the string in
+        // 64 KB steps copied a multi-megabyte artifact several times over.
+        if (!ec && size > 0) {
+            data.resize(static_cast<std::size_t>(size));
+            in.read(data.data(), static_cast<std::streamsize>(size));
+            data.resize(static_cast<std::size_t>(in.gcount()));
+            if (in.bad()) throw artifact_error(errc::io, path.string(), "read error");
+            if (data.size() < size) return data;  // shrank while being read: what was there
+        }
     }
-    std::string data;
     char buf[1 << 16];
     while (in.read(buf, sizeof buf) || in.gcount() > 0) {
         data.append(buf, static_cast<std::size_t>(in.gcount()));

@@ -96,6 +96,18 @@ struct basic_prediction {
     }
 };
 
+/// How much of each head's answer predict() computes.
+enum class prediction_detail {
+    full,    ///< every field of head_prediction
+    /// What a caller that prints labels needs: `name`, `labels`, `label_index`,
+    /// `label` and `out_of_scope`, always the same as with `full`. Heads whose
+    /// label needs no probabilities (softmax heads without an out-of-scope
+    /// label, when no other logit comes close to the top one) skip the
+    /// softmax: their `scores` are empty and `confidence`, `margin` and
+    /// `review` are 0 and false. Other heads are filled in full.
+    labels,
+};
+
 /// Caller-owned scratch for allocation-free prediction. One per thread; a
 /// workspace may be reused with any classifier of the same scalar type.
 template <class T>
@@ -174,6 +186,12 @@ public:
     /// `ws.result` until the next call with `ws`. Never throws and performs no
     /// heap allocation once `ws` has seen a text at least this long.
     const prediction& predict(std::string_view text, workspace& ws) const {
+        return predict(text, ws, prediction_detail::full);
+    }
+
+    /// As predict(text, ws), computing only what `detail` asks for (see
+    /// prediction_detail): the labels are the same whatever the detail.
+    const prediction& predict(std::string_view text, workspace& ws, prediction_detail detail) const {
         const auto& st = *state_;
         if (st.folded) {
             st.norm.normalize(text, ws.normalized, ws.norm);
@@ -183,7 +201,8 @@ public:
             featurize(text, ws);
         }
         st.net.forward(ws.features, ws.net);
-        fill(ws.net.logits.data(), ws.result);
+        if (detail == prediction_detail::labels) fill_labels(ws.net.logits.data(), ws.result);
+        else fill(ws.net.logits.data(), ws.result);
         return ws.result;
     }
 
@@ -307,39 +326,85 @@ private:
     void fill(const T* logits, prediction& p) const {
         const auto& st = *state_;
         if (p.heads.size() != num_heads()) p.heads.resize(num_heads());
+        for (std::size_t h = 0; h < num_heads(); ++h) fill_head(h, logits + st.net.head_offset(h), p.heads[h]);
+    }
+
+    // fill() where a head's label is decided by its logits alone: the top
+    // logit's label, when every other logit is below it by more than `gap`.
+    // softmax() maps the top logit to exp(0) = 1 and every other to at most
+    // exp(-gap), about 1 - gap, so after the common scaling the top
+    // probability is still strictly the largest and max_element picks the
+    // same label. Closer logits (a near tie the exp could round away),
+    // non-finite ones, sigmoid heads and heads with an out-of-scope
+    // threshold (which needs the top probability) go through fill_head().
+    void fill_labels(const T* logits, prediction& p) const {
+        const auto& st = *state_;
+        constexpr T gap = T(1e-3);
+        if (p.heads.size() != num_heads()) p.heads.resize(num_heads());
         for (std::size_t h = 0; h < num_heads(); ++h) {
             const head_spec<T>& hs = st.model.heads[h];
             head_prediction<T>& hp = p.heads[h];
             const T* z = logits + st.net.head_offset(h);
+            const std::size_t n = hs.labels.size();
+            bool fast = hs.kind == head_kind::softmax && st.out_of_scope[h] == no_label && n > 0;
+            std::size_t top = 0;
+            if (fast) {
+                T mx = -INFINITY;
+                for (std::size_t i = 0; i < n; ++i)
+                    if (z[i] > mx) {
+                        mx = z[i];
+                        top = i;
+                    }
+                fast = std::isfinite(mx);
+                for (std::size_t i = 0; fast && i < n; ++i) fast = i == top || !(z[i] - mx > -gap);
+            }
+            if (!fast) {
+                fill_head(h, z, hp);
+                continue;
+            }
             hp.name = hs.name;
             hp.labels = &hs.labels;
-            hp.scores.resize(hs.labels.size());
-            if (hs.kind == head_kind::sigmoid) {
-                const T prob = nn::sigmoid(z[0]);
-                hp.scores[0] = T(1) - prob;
-                hp.scores[1] = prob;
-                hp.label_index = prob >= T(0.5) ? 1 : 0;
-            } else {
-                nn::softmax(z, hp.scores.data(), hs.labels.size());
-                hp.label_index = static_cast<std::size_t>(
-                    std::max_element(hp.scores.begin(), hp.scores.end()) - hp.scores.begin());
-            }
-            hp.label = hs.labels[hp.label_index];
-            hp.confidence = hp.scores[hp.label_index];
-            T second = 0;
-            for (std::size_t i = 0; i < hp.scores.size(); ++i)
-                if (i != hp.label_index && hp.scores[i] > second) second = hp.scores[i];
-            hp.margin = hp.confidence - second;
-            hp.review = static_cast<double>(hp.confidence) < hs.review.min_confidence ||
-                        static_cast<double>(hp.margin) < hs.review.min_margin;
-            const std::size_t oos = st.out_of_scope[h];
-            hp.out_of_scope = oos != no_label &&
-                              (hp.label_index == oos ||
-                               static_cast<double>(hp.confidence) < hs.out_of_scope->min_confidence);
-            if (hp.out_of_scope) {
-                hp.label_index = oos;
-                hp.label = hs.labels[oos];
-            }
+            hp.scores.clear();
+            hp.label_index = top;
+            hp.label = hs.labels[top];
+            hp.confidence = 0;
+            hp.margin = 0;
+            hp.review = false;
+            hp.out_of_scope = false;
+        }
+    }
+
+    void fill_head(std::size_t h, const T* z, head_prediction<T>& hp) const {
+        const auto& st = *state_;
+        const head_spec<T>& hs = st.model.heads[h];
+        hp.name = hs.name;
+        hp.labels = &hs.labels;
+        hp.scores.resize(hs.labels.size());
+        if (hs.kind == head_kind::sigmoid) {
+            const T prob = nn::sigmoid(z[0]);
+            hp.scores[0] = T(1) - prob;
+            hp.scores[1] = prob;
+            hp.label_index = prob >= T(0.5) ? 1 : 0;
+        } else {
+            nn::softmax(z, hp.scores.data(), hs.labels.size());
+            hp.label_index = static_cast<std::size_t>(
+                std::max_element(hp.scores.begin(), hp.scores.end()) - hp.scores.begin());
+        }
+        hp.label = hs.labels[hp.label_index];
+        hp.confidence = hp.scores[hp.label_index];
+        T second = 0;
+        for (std::size_t i = 0; i < hp.scores.size(); ++i)
+            if (i != hp.label_index && hp.scores[i] > second) second = hp.scores[i];
+        hp.margin = hp.confidence - second;
+        hp.review = static_cast<double>(hp.confidence) < hs.review.min_confidence ||
+                    static_cast<double>(hp.margin) < hs.review.min_margin;
+        const std::size_t oos = st.out_of_scope[h];
+        hp.out_of_scope = oos != no_label &&
+                          (hp.label_index == oos ||
+                           static_cast<double>(hp.confidence) < hs.out_of_scope->min_confidence);
+        if (hp.out_of_scope) {
+            hp.label_index = oos;
+            hp.label = hs.labels[oos];
         }
     }
 

@@ -45,14 +45,16 @@ PY
   for i in $(seq 1 300); do printf '{"id": "r%d", "text": "ticket %d: my order %d is late, refund?"}\n' "$i" "$i" "$i"; done
 } > "$tmp/in.jsonl"
 for mode in full compact labels; do
-  "$exe" predict --model "$model" --output "$mode" < "$tmp/in.jsonl" > "$tmp/$mode.jsonl" || fail "--output $mode"
-  for threads in 2 3; do
-    "$exe" predict --model "$model" --output "$mode" --threads $threads --chunk 7 < "$tmp/in.jsonl" > "$tmp/t.jsonl" || fail "--threads $threads"
+  "$exe" predict --model "$model" --output "$mode" --threads 1 < "$tmp/in.jsonl" > "$tmp/$mode.jsonl" || fail "--output $mode"
+  # "default": no --threads, one thread per core.
+  for threads in default 2 3; do
+    opt=(--threads "$threads" --chunk 7); [ "$threads" = default ] && opt=()
+    "$exe" predict --model "$model" --output "$mode" "${opt[@]}" < "$tmp/in.jsonl" > "$tmp/t.jsonl" || fail "--threads $threads"
     cmp -s "$tmp/t.jsonl" "$tmp/$mode.jsonl" || fail "--output $mode --threads $threads differs from one thread"
   done
   for format in tsv csv; do
     [ $mode = full ] && continue
-    "$exe" predict --model "$model" --output "$mode" --format $format < "$tmp/in.jsonl" > "$tmp/$mode.$format" || fail "--format $format"
+    "$exe" predict --model "$model" --output "$mode" --format $format --threads 1 < "$tmp/in.jsonl" > "$tmp/$mode.$format" || fail "--format $format"
     "$exe" predict --model "$model" --output "$mode" --format $format --threads 2 --chunk 5 < "$tmp/in.jsonl" > "$tmp/t.$format"
     cmp -s "$tmp/t.$format" "$tmp/$mode.$format" || fail "--format $format --threads 2 differs from one thread"
   done

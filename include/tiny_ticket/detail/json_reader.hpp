@@ -178,7 +178,9 @@ void store_le(std::string& out, U v) {
     out.append(reinterpret_cast<const char*>(tmp), sizeof(U));
 }
 
-inline std::vector<unsigned char> decode_blob(const json& j, const std::string& path, std::size_t expected_bytes) {
+/// The base64 text of a blob whose decoded length is checked to be
+/// `expected_bytes`; throws otherwise.
+inline std::string_view checked_blob(const json& j, const std::string& path, std::size_t expected_bytes) {
     if (!j.is_string()) type_error(j, path, "a string");
     const std::string_view s = resolve_blob(j.get_ref<const std::string&>());
     const long long n = base64_decoded_size(s);
@@ -188,11 +190,21 @@ inline std::vector<unsigned char> decode_blob(const json& j, const std::string& 
     if (static_cast<std::size_t>(n) != expected_bytes)
         throw artifact_error(errc::shape, path, "expected " + std::to_string(expected_bytes) + " bytes, got " +
                                                     std::to_string(n));
-    std::vector<unsigned char> bytes;
+    return s;
+}
+
+/// Decodes a blob from checked_blob() into `dst` (`expected_bytes` long).
+inline void decode_checked_blob(std::string_view s, const std::string& path, unsigned char* dst) {
     std::size_t bad = 0;
-    if (!base64_decode(s, bytes, bad))
+    if (!base64_decode_into(s, dst, bad))
         throw artifact_error(errc::base64, path, "expected base64 text, got an invalid character at offset " +
                                                      std::to_string(bad));
+}
+
+inline std::vector<unsigned char> decode_blob(const json& j, const std::string& path, std::size_t expected_bytes) {
+    const std::string_view s = checked_blob(j, path, expected_bytes);
+    std::vector<unsigned char> bytes(expected_bytes);
+    decode_checked_blob(s, path, bytes.data());
     return bytes;
 }
 
@@ -447,6 +459,14 @@ std::vector<T> get_tensor(const json& j, const std::string& path, std::size_t ro
     // the declared size: a declared size alone never buys an allocation.
     if (dtype == "f32" || dtype == "f64") {
         const std::size_t w = dtype == "f32" ? 4 : 8;
+        if (w == sizeof(T) && host_little_endian()) {
+            // The blob is the vector's own byte image: decoded in place, with
+            // no intermediate buffer (the first layer is megabytes).
+            const std::string_view s = checked_blob(field(j, "base64", path), bp, n * w);
+            out.resize(n);
+            decode_checked_blob(s, bp, reinterpret_cast<unsigned char*>(out.data()));
+            return out;
+        }
         const auto bytes = decode_blob(field(j, "base64", path), bp, n * w);
         out.resize(n);
         for (std::size_t i = 0; i < n; ++i)

@@ -61,8 +61,14 @@ public:
         zeros_.assign(stride0_, T(0));
         for (std::size_t o = 0; o < hidden0_; ++o) first_bias_[o] = first->bias[o];
         first_rows_.assign(sparse * stride0_, T(0));
-        for (std::size_t o = 0; o < hidden0_; ++o)
-            for (std::size_t i = 0; i < sparse; ++i) first_rows_[i * stride0_ + o] = first->weights[o * first->in + i];
+        // Written row by row: the destination is megabytes, and a column at a
+        // time touched a new cache line (and at first a new page) per value.
+        // The reads are hidden0_ sequential streams, which the caches hold.
+        const T* w = first->weights.data();
+        for (std::size_t i = 0; i < sparse; ++i) {
+            T* dst = first_rows_.data() + i * stride0_;
+            for (std::size_t o = 0; o < hidden0_; ++o) dst[o] = w[o * first->in + i];
+        }
         const auto& emb = m.features.embedding;
         const std::size_t rows = dim ? emb.vocab.size() : 0;
         projected_.assign(rows * stride0_, T(0));
