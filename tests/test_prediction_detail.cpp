@@ -63,7 +63,7 @@ std::size_t pd_compare(const tiny_ticket::basic_classifier<T>& clf, const std::v
 }  // namespace
 
 TEST_CASE("labels-only predict answers the full path's labels on the shipped model") {
-    const auto clf = tiny_ticket::load_classifier(std::string(TINY_TICKET_SOURCE_DIR) + "/models/tiny_ticket-default-v5.json");
+    const auto clf = tiny_ticket::load_classifier(std::string(TINY_TICKET_SOURCE_DIR) + "/models/tiny_ticket-default-v6.json");
     const auto texts = pd_ticket_texts();
     REQUIRE(texts.size() > 1000);
     const std::size_t fast = pd_compare(clf, texts);

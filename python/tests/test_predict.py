@@ -168,20 +168,20 @@ def test_out_of_scope_flag(clf):
     assert arrays["department"]["out_of_scope"].tolist() == [False, False]
 
     # Below the threshold: the answer is replaced, scores and confidence are not.
-    vague = clf.predict("hello")["intent"]
+    vague = clf.predict("need some info")["intent"]
     assert vague["out_of_scope"] is False and vague["confidence"] < 0.9
     strict = strict_model()
-    got = strict.predict("hello")["intent"]
+    got = strict.predict("need some info")["intent"]
     assert got["out_of_scope"] is True and got["label"] == "out_of_scope"
     assert got["confidence"] == vague["confidence"] and got["scores"] == vague["scores"]
     assert strict.predict(IN_SCOPE)["intent"]["out_of_scope"] is False
-    assert strict.predict_batch(["hello", IN_SCOPE], as_arrays=True)["intent"]["out_of_scope"].tolist() == [True, False]
+    assert strict.predict_batch(["need some info", IN_SCOPE], as_arrays=True)["intent"]["out_of_scope"].tolist() == [True, False]
 
 
 def test_explain_threshold_out_of_scope(clf):
     # The threshold decided: explain the in-scope label that fell short, and say why.
-    vague = clf.predict("hello")["intent"]
-    e = strict_model().explain("hello", top_n=3)[4]
+    vague = clf.predict("need some info")["intent"]
+    e = strict_model().explain("need some info", top_n=3)[4]
     assert e["head"] == "intent" and e["out_of_scope"] is True
     assert e["label"] == vague["label"] != "out_of_scope"
     assert e["answer"] == "out_of_scope"

@@ -564,12 +564,12 @@ static void test_out_of_scope(const tt_classifier* clf, const char* model_path) 
         /* A short, vague text: an in-scope intent on top, below 0.9, so the
            threshold answers out of scope where the plain model does not. */
         CHECK_STATUS(tt_workspace_new(clf, &ws), TT_OK);
-        CHECK_STATUS(tt_predict(clf, ws, "hello", TT_NUL_TERMINATED, &r), TT_OK);
+        CHECK_STATUS(tt_predict(clf, ws, "need some info", TT_NUL_TERMINATED, &r), TT_OK);
         if (r) {
             CHECK(tt_result_out_of_scope(r, intent) == 0);
             CHECK(tt_result_confidence(r, intent) < 0.9f);
         }
-        check_out_of_scope(strict, "hello", 1, 0.9f);
+        check_out_of_scope(strict, "need some info", 1, 0.9f);
         tt_workspace_free(ws);
         tt_classifier_free(strict);
     }

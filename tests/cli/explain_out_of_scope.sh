@@ -16,7 +16,7 @@ intent = next(h for h in m["heads"] if h["name"] == "intent")
 assert intent["out_of_scope"]["label"] == "out_of_scope", intent["out_of_scope"]
 intent["out_of_scope"]["min_confidence"] = 0.9
 json.dump(m, open(sys.argv[2] + "/strict.json", "w"))
-rows = ["hello", "refund nahi mila, paisa wapas karo, order #4521",
+rows = ["need some info", "refund nahi mila, paisa wapas karo, order #4521",
         "I am out of the office until Monday with limited access to email", "ok thanks", "question"]
 with open(sys.argv[2] + "/in.jsonl", "w") as f:
     for i, t in enumerate(rows):

@@ -288,7 +288,7 @@ else
     fail "tiny-ticket quantize failed: $(cat "$tmp/quantize.err")"
 fi
 # ?explain=1 when the out-of-scope threshold decided: the model with a 0.9
-# threshold on its intent head's out_of_scope label answers it for "hello";
+# threshold on its intent head's out_of_scope label answers it for "need some info";
 # the explanation is of the in-scope intent that fell short, with the reason,
 # byte for byte what `predict --explain` writes.
 oos_field='"out_of_scope":{"label":"out_of_scope","min_confidence":0.0}'
@@ -297,7 +297,7 @@ if grep -qF "$oos_field" "$model"; then
         "$model" >"$tmp/strict.json"
     start_server "$tmp/stderr_strict" --model "$tmp/strict.json" --threads 1
     pid8=$started_pid
-    hello='{"id":"h","text":"hello"}'
+    hello='{"id":"h","text":"need some info"}'
     printf '%s\n' "$hello" | "$cli" predict --model "$tmp/strict.json" --explain >"$tmp/expected" ||
         fail "cli predict --explain on the threshold model failed"
     if request "threshold out of scope explain=1" 200 --data-binary "$hello" "http://127.0.0.1:$started_port/v1/classify?explain=1"; then
